@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ILedgerTypes} from "./ILedgerTypes.sol";
+
+/// @title The pension ledger
+/// @notice Holds every member's pension balance and applies the contribution and payout rules.
+/// Roles (OpenZeppelin AccessControl, bytes32 = keccak256 of the name):
+/// BANK_ROLE (accounts, contributions, heirs, payout plans, payment results),
+/// SOCIAL_SECURITY_ROLE (eligibility), TAX_BUREAU_ROLE (reads only; holds the role so it can be identified),
+/// INVESTMENT_MANAGER_ROLE (returns), KEEPER_ROLE (settlement), OPERATOR_ROLE (plans, parameters, freeze,
+/// pause, role grants, upgrades — never a member's money). DEFAULT_ADMIN_ROLE is held by the operator only.
+///
+/// Audit: every state-changing call is one ledger operation. Operation n (starting at 1) sets
+/// runningHash_n = keccak256(abi.encode(runningHash_{n-1}, n, msg.sig, keccak256(msg.data))) with
+/// runningHash_0 = bytes32(0), and emits {OperationRecorded}. Anyone holding the transactions' input data can
+/// recompute the chain and compare it with {auditState}.
+///
+/// Account ids: accountId = keccak256(abi.encode(member, plan)), with plan = bytes32(0) for personal pension.
+interface IPensionLedger is ILedgerTypes {
+    // ───────────────────────────── errors ─────────────────────────────
+
+    /// @notice A personal-pension account already exists for this member.
+    error AccountAlreadyOpen(bytes32 member);
+    /// @notice The member is already enrolled in this plan.
+    error AlreadyEnrolled(bytes32 plan, bytes32 member);
+    /// @notice No account with this id.
+    error AccountNotFound(bytes32 accountId);
+    /// @notice The account's status does not allow the operation.
+    error AccountStatusInvalid(bytes32 accountId, AccountStatus status);
+    /// @notice A plan with this id already exists.
+    error PlanAlreadyExists(bytes32 plan);
+    /// @notice No plan with this id.
+    error PlanNotFound(bytes32 plan);
+    /// @notice A vesting schedule must have 1..8 yearly steps, non-decreasing, each ≤ 10,000 bps, the last 10,000.
+    error VestingScheduleInvalid(uint256 index);
+    /// @notice A zero member, reference, hash or amount where one is required.
+    error ZeroValue(string field);
+    /// @notice The bank reference was used before: the same money is never credited twice.
+    error BankReferenceAlreadyUsed(bytes32 bankRef);
+    /// @notice A booking time later than the current block time.
+    error BookingDateInFuture(uint64 bookedAt, uint64 now_);
+    /// @notice A booking in a calendar year older than the previous one, which is closed for contributions.
+    error BookingYearClosed(bytes32 member, uint16 year);
+    /// @notice The contribution would take the member's personal-pension contributions for the year over the
+    /// cap. Never trimmed: the whole contribution is rejected.
+    error ContributionExceedsAnnualCap(bytes32 member, uint256 requested, uint256 remaining);
+    /// @notice The employer part exceeds the employer limit (default 8 %) of the wage base.
+    error EmployerContributionExceedsLimit(bytes32 member, uint256 employerAmount, uint256 limit);
+    /// @notice Employer + employee exceed the total limit (default 12 %) of the wage base.
+    error TotalContributionExceedsLimit(bytes32 member, uint256 totalAmount, uint256 limit);
+    /// @notice The employer part for one employee exceeds 5 × the batch's average employer part.
+    error EmployerContributionAboveFiveTimesAverage(bytes32 member, uint256 employerAmount, uint256 average);
+    /// @notice A batch item is invalid; `reason` is the ABI-encoded custom error for that item.
+    error BatchItemInvalid(uint256 index, bytes reason);
+    /// @notice A batch with no items, or more than the contract accepts in one call.
+    error BatchSizeInvalid(uint256 size);
+    /// @notice The operation would make a balance negative.
+    error BalanceWouldGoNegative(bytes32 accountId, uint256 balance, int256 delta);
+    /// @notice The event may not be attested for this member (e.g. already active).
+    error EligibilityAlreadyRecorded(bytes32 member, QualifyingEvent qualifyingEvent);
+    /// @notice No active attestation of this event for the member.
+    error EligibilityNotFound(bytes32 member, QualifyingEvent qualifyingEvent);
+    /// @notice An attestation cannot be revoked once a payout has started on it.
+    error EligibilityInUse(bytes32 member, QualifyingEvent qualifyingEvent);
+    /// @notice An effective date later than the current block time, or a None event.
+    error EligibilityInvalid(bytes32 member, QualifyingEvent qualifyingEvent, uint64 effectiveDate);
+    /// @notice The member has no active attestation that allows this payout for this plan kind.
+    error PayoutNotEligible(bytes32 accountId, QualifyingEvent qualifyingEvent);
+    /// @notice The payout mode or its parameter is not allowed (e.g. an emigrating annuity member must take a
+    /// lump sum; monthly needs 1..600 months; fixed instalment needs an amount > 0).
+    error PayoutModeInvalid(bytes32 accountId, PayoutMode mode, uint256 parameter);
+    /// @notice The account already has a payout plan.
+    error PayoutAlreadyStarted(bytes32 accountId);
+    /// @notice Heir shares must be non-empty, non-zero and sum to 10,000 bps.
+    error HeirSharesInvalid(uint256 totalBps);
+    /// @notice Heirs can be registered only after an attested death, once.
+    error InheritanceNotAllowed(bytes32 accountId);
+    /// @notice This settlement run reference was used before.
+    error SettlementRunAlreadyUsed(bytes32 runRef);
+    /// @notice The payout is not in the given run (bad Merkle proof or unknown run).
+    error PayoutProofInvalid(uint64 runId, uint64 payoutId);
+    /// @notice The bank already reported a result for this payout: a payout settles once.
+    error PayoutAlreadyReported(uint64 payoutId, PayoutStatus status);
+    /// @notice A policy parameter outside its allowed range, or for a year before one already set.
+    error ParameterInvalid(string name, uint256 value);
+
+    // ───────────────────────────── events ─────────────────────────────
+
+    /// @notice One per ledger operation, after all its other events.
+    event OperationRecorded(uint256 indexed sequence, bytes4 indexed selector, bytes32 dataHash, bytes32 runningHash);
+    event PlanCreated(bytes32 indexed plan, bytes32 indexed employer, uint16[] vestingBpsByYear);
+    event PersonalAccountOpened(bytes32 indexed accountId, bytes32 indexed member, bytes32 bankAccountHash);
+    event MemberEnrolled(bytes32 indexed accountId, bytes32 indexed plan, bytes32 indexed member, uint64 serviceStart);
+    /// @notice One per credited personal contribution (single or batch item); `bankRef` is the call's reference.
+    event PersonalContributionCredited(bytes32 indexed accountId, bytes32 indexed bankRef, uint64 amount, uint16 year);
+    /// @notice One per credited annuity batch line.
+    event AnnuityContributionCredited(
+        bytes32 indexed accountId, bytes32 indexed bankRef, uint64 employerAmount, uint64 employeeAmount
+    );
+    /// @notice One per batch, after its items.
+    event ContributionBatchRecorded(bytes32 indexed bankRef, bytes32 indexed plan, uint256 items, uint256 total);
+    event ReturnCredited(bytes32 indexed accountId, bytes32 indexed batchRef, int64 amount);
+    event MemberLeft(bytes32 indexed accountId, uint64 leftAt, uint256 vested, uint256 forfeited);
+    event EligibilityRecorded(
+        bytes32 indexed member, QualifyingEvent indexed qualifyingEvent, uint64 effectiveDate, bytes32 evidenceHash
+    );
+    event EligibilityRevoked(bytes32 indexed member, QualifyingEvent indexed qualifyingEvent, bytes32 reason);
+    event PayoutPlanStarted(
+        bytes32 indexed accountId, QualifyingEvent qualifyingEvent, PayoutMode mode, uint256 parameter
+    );
+    event HeirsRegistered(bytes32 indexed accountId, Heir[] heirs);
+    event PayoutSettled(
+        uint64 indexed payoutId, bytes32 indexed accountId, uint64 indexed runId, bytes32 payee, uint64 gross,
+        uint64 tax, uint64 net
+    );
+    event SettlementRunRecorded(uint64 indexed runId, bytes32 indexed runRef, uint256 payouts, bytes32 merkleRoot);
+    event PayoutPaid(uint64 indexed payoutId, bytes32 indexed accountId);
+    /// @notice The bank rejected the payment; gross returned to the account's balance.
+    event PayoutFailed(uint64 indexed payoutId, bytes32 indexed accountId, uint64 gross);
+    event AccountStatusChanged(bytes32 indexed accountId, AccountStatus from, AccountStatus to, bytes32 reasonCode);
+    event AnnualCapSet(uint16 indexed fromYear, uint64 capFen);
+    event WithdrawalTaxRateSet(uint16 indexed fromYear, uint16 rateBps);
+    event EnterpriseLimitsSet(uint16 indexed fromYear, uint16 employerBps, uint16 totalBps);
+
+    // ─────────────────────────── accounts ────────────────────────────
+
+    /// @notice Opens the member's personal-pension account, bound to the hash of one bank account. BANK_ROLE.
+    function openPersonalAccount(bytes32 member, bytes32 bankAccountHash) external returns (bytes32 accountId);
+
+    /// @notice Creates an employer's enterprise-annuity plan with its vesting schedule: vestingBpsByYear[i] is
+    /// the vested share after i+1 full years of service. OPERATOR_ROLE.
+    function createPlan(bytes32 plan, bytes32 employer, uint16[] calldata vestingBpsByYear) external;
+
+    /// @notice Enrols a member in a plan; service starts at `serviceStart` (unix seconds). BANK_ROLE.
+    function enrolMember(bytes32 plan, bytes32 member, uint64 serviceStart) external returns (bytes32 accountId);
+
+    /// @notice The employee left the employer: the unvested employer part goes to the plan's forfeiture
+    /// account. BANK_ROLE.
+    function recordLeaving(bytes32 plan, bytes32 member, uint64 leftAt) external;
+
+    /// @notice Legal hold. OPERATOR_ROLE.
+    function freezeAccount(bytes32 accountId, bytes32 reasonCode) external;
+
+    /// @notice Lifts a legal hold; the account returns to the status it had. OPERATOR_ROLE.
+    function unfreezeAccount(bytes32 accountId, bytes32 reasonCode) external;
+
+    // ───────────────────────── contributions ─────────────────────────
+
+    /// @notice Credits one personal-pension contribution. BANK_ROLE.
+    function contribute(bytes32 bankRef, bytes32 member, uint64 amount, uint64 bookedAt) external;
+
+    /// @notice Credits a batch of personal-pension contributions under one bank reference; any invalid item
+    /// rejects the whole batch with {BatchItemInvalid}. BANK_ROLE.
+    function contributeBatch(bytes32 bankRef, PersonalContribution[] calldata items) external;
+
+    /// @notice Credits an employer's payroll batch for one plan. BANK_ROLE.
+    function contributeAnnuityBatch(bytes32 bankRef, bytes32 plan, uint32 period, AnnuityContribution[] calldata items)
+        external;
+
+    // ─────────────────────────── returns ─────────────────────────────
+
+    /// @notice Credits investment returns or losses. INVESTMENT_MANAGER_ROLE.
+    function creditReturns(bytes32 batchRef, ReturnCredit[] calldata items) external;
+
+    // ────────────────────────── eligibility ──────────────────────────
+
+    /// @notice Records a qualifying event for a member. SOCIAL_SECURITY_ROLE. An attested death freezes
+    /// contributions to every account of the member (status PayingOut once heirs are registered).
+    function recordEligibility(bytes32 member, QualifyingEvent qualifyingEvent, uint64 effectiveDate, bytes32 evidenceHash)
+        external;
+
+    /// @notice Revokes an attestation made in error, if no payout has started on it. SOCIAL_SECURITY_ROLE.
+    function revokeEligibility(bytes32 member, QualifyingEvent qualifyingEvent, bytes32 reason) external;
+
+    // ─────────────────────────── payouts ─────────────────────────────
+
+    /// @notice Starts the payout plan the member chose on an attested event; the account becomes PayingOut
+    /// and the employer part vests in full. `parameter` is the months (Monthly), the gross amount per month
+    /// (FixedInstalment) or 0 (LumpSum). BANK_ROLE.
+    function startPayout(bytes32 accountId, QualifyingEvent qualifyingEvent, PayoutMode mode, uint256 parameter)
+        external;
+
+    /// @notice Registers the heirs of a member with an attested death; the balance is paid to them, in their
+    /// shares, at the next settlement, then the account closes. BANK_ROLE.
+    function registerHeirs(bytes32 accountId, Heir[] calldata heirs) external;
+
+    /// @notice Settles the due payouts of the given accounts (one instalment per account per calendar month in
+    /// CST; accounts with nothing due are skipped). Personal-pension payouts have the withdrawal tax withheld:
+    /// tax = (gross × rateBps + 5,000) / 10,000, i.e. rounded to the fen half up. KEEPER_ROLE.
+    function settlePayouts(bytes32 runRef, bytes32[] calldata accountIds) external returns (uint64 runId);
+
+    /// @notice Records the bank's results: paid, or failed (the gross returns to the balance). BANK_ROLE.
+    function reportPayoutResults(PayoutResult[] calldata results) external;
+
+    // ─────────────────────────── governance ──────────────────────────
+
+    /// @notice Sets the personal-pension annual cap (fen) from a year on. OPERATOR_ROLE.
+    function setAnnualCap(uint16 fromYear, uint64 capFen) external;
+    /// @notice Sets the withdrawal tax rate (bps) from a year on. OPERATOR_ROLE.
+    function setWithdrawalTaxRate(uint16 fromYear, uint16 rateBps) external;
+    /// @notice Sets the enterprise-annuity limits (bps of wage base) from a year on. OPERATOR_ROLE.
+    function setEnterpriseLimits(uint16 fromYear, uint16 employerBps, uint16 totalBps) external;
+    /// @notice Emergency stop of every state-changing function but unpause. OPERATOR_ROLE.
+    function pause() external;
+    function unpause() external;
+
+    // ───────────────────────────── views ─────────────────────────────
+
+    function accountIdOf(bytes32 member, bytes32 plan) external pure returns (bytes32);
+    function getAccount(bytes32 accountId) external view returns (AccountView memory);
+    /// @notice Personal-pension contributions of the member in a CST calendar year and the room left under the
+    /// cap of that year.
+    function contributionsInYear(bytes32 member, uint16 year) external view returns (uint256 contributed, uint256 remaining);
+    function isBankReferenceUsed(bytes32 bankRef) external view returns (bool);
+    function eligibilityOf(bytes32 member, QualifyingEvent qualifyingEvent)
+        external
+        view
+        returns (bool active, uint64 effectiveDate, bytes32 evidenceHash);
+    function payoutStatus(uint64 payoutId) external view returns (PayoutStatus);
+    function settlementRoot(uint64 runId) external view returns (bytes32);
+    function annualCap(uint16 year) external view returns (uint64);
+    function withdrawalTaxRate(uint16 year) external view returns (uint16);
+    function enterpriseLimits(uint16 year) external view returns (uint16 employerBps, uint16 totalBps);
+    function systemTotals() external view returns (SystemTotals memory);
+    function forfeitureBalance(bytes32 plan) external view returns (uint256);
+    /// @notice The number of ledger operations so far and the running hash after the last one.
+    function auditState() external view returns (uint256 operationCount, bytes32 runningHash);
+}
