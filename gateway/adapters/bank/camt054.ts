@@ -1,0 +1,500 @@
+/**
+ * camt.054 (BankToCustomerDebitCreditNotification): money arriving on the bank's pension collection account.
+ *
+ * {@link parseCamt054} reads versions 001.02, 001.04, 001.08 and 001.12 (told apart by the root namespace) into
+ * normalised entries; {@link classifyCamt054Entries} decides, per transaction, what the ledger does with it:
+ * a personal-pension contribution, the release of an employer's payroll batch, a hold, a duplicate, or a
+ * rejection with a reason in Chinese and English. The mapping rules and the dedup key are explained in
+ * docs/bank-adapter.md. No I/O: the caller passes lookups and records what it has processed.
+ */
+import { formatFen } from "../../domain/money.js";
+import { isoToUnixSeconds } from "./amount.js";
+import { BankMessageError } from "./bankMessageError.js";
+import { findPayrollReference, findPensionReference } from "./pensionReference.js";
+import {
+  accountKey,
+  parseAccount,
+  parseReportEntry,
+  type AccountId,
+  type ReportEntry,
+  type ReportTransaction,
+} from "./reportEntry.js";
+import {
+  parseBankXml,
+  requireMessageType,
+  xmlChild,
+  xmlChildren,
+  xmlPathText,
+  type ParseXmlOptions,
+  type ParsedXmlDocument,
+} from "./xml.js";
+
+/** The camt.054 versions this adapter reads (`camt.054.001.NN`). */
+export const CAMT054_VARIANTS = [2, 4, 8, 12] as const;
+
+export interface Camt054Notification {
+  /** `Ntfctn/Id`. */
+  id: string;
+  createdAt?: string;
+  /** `CpyDplctInd`: `CODU` (copy), `COPY`, `DUPL` (duplicate) when the bank marks a resend. */
+  copyDuplicate?: string;
+  account: AccountId;
+  entries: ReportEntry[];
+}
+
+export interface Camt054Document {
+  messageType: "camt.054";
+  /** e.g. `001.08`. */
+  version: string;
+  namespace: string;
+  /** `GrpHdr/MsgId`. */
+  messageId: string;
+  createdAt?: string;
+  notifications: Camt054Notification[];
+}
+
+function invalid(zh: string, en: string, field: string): BankMessageError {
+  return new BankMessageError("BANK_MESSAGE_INVALID", { zh, en }, { field });
+}
+
+/** Reads an already parsed XML document as camt.054 (see {@link parseCamt054}). */
+export function readCamt054(doc: ParsedXmlDocument): Camt054Document {
+  const variant = requireMessageType(doc, "camt.054", CAMT054_VARIANTS);
+  const body = xmlChild(doc.root, "BkToCstmrDbtCdtNtfctn");
+  if (!body) {
+    throw invalid("报文缺少 BkToCstmrDbtCdtNtfctn 元素。", "The message has no BkToCstmrDbtCdtNtfctn element.", "BkToCstmrDbtCdtNtfctn");
+  }
+  const messageId = xmlPathText(body, "GrpHdr", "MsgId");
+  if (!messageId) throw invalid("报文缺少报文标识（GrpHdr/MsgId）。", "The message has no GrpHdr/MsgId.", "GrpHdr.MsgId");
+  const notifications = xmlChildren(body, "Ntfctn").map((n, i): Camt054Notification => {
+    const id = xmlPathText(n, "Id");
+    if (!id) throw invalid(`第 ${i + 1} 个通知缺少标识（Ntfctn/Id）。`, `Notification ${i + 1} has no Ntfctn/Id.`, `Ntfctn.${i}.Id`);
+    const createdAt = xmlPathText(n, "CreDtTm");
+    const copyDuplicate = xmlPathText(n, "CpyDplctInd");
+    return {
+      id,
+      ...(createdAt ? { createdAt } : {}),
+      ...(copyDuplicate ? { copyDuplicate } : {}),
+      account: parseAccount(xmlChild(n, "Acct")),
+      entries: xmlChildren(n, "Ntry").map((e, index) => parseReportEntry(e, index)),
+    };
+  });
+  const createdAt = xmlPathText(body, "GrpHdr", "CreDtTm");
+  return {
+    messageType: "camt.054",
+    version: `001.${String(variant).padStart(2, "0")}`,
+    namespace: doc.namespace!,
+    messageId,
+    ...(createdAt ? { createdAt } : {}),
+    notifications,
+  };
+}
+
+/**
+ * Parses a camt.054 notification safely (no DTD, size limit, well-formedness with line and column).
+ * @throws BankMessageError `XML_*`, `MESSAGE_TYPE_UNSUPPORTED` (naming the namespace found), `BANK_MESSAGE_INVALID`
+ */
+export function parseCamt054(xml: string | Uint8Array, options: ParseXmlOptions = {}): Camt054Document {
+  return readCamt054(parseBankXml(xml, options));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Classification
+
+/** What the ledger knows about a pension account reference. */
+export interface PensionAccountInfo {
+  /** A closed account (e.g. after a death settlement) takes no more contributions. */
+  open: boolean;
+  /**
+   * The member's bound bank account (card number or IBAN). When given, a contribution must come from it
+   * (`RltdPties/DbtrAcct`); when omitted, the debtor account is not checked.
+   */
+  boundAccount?: string;
+}
+
+/**
+ * Synchronous lookups the caller provides (the gateway's store is SQLite, read synchronously).
+ * Each returns `undefined` for an unknown reference.
+ */
+export interface Camt054Lookup {
+  pensionAccount(reference: string, serial: bigint): PensionAccountInfo | undefined;
+  /** A payroll contribution file submitted earlier under this batch reference, with its declared total. */
+  payrollBatch(reference: string): { totalFen: bigint } | undefined;
+  /**
+   * True when a transaction with this dedup key was already processed by an earlier delivery. The caller records
+   * the key of every decision it acts on — contribution, payroll release or hold, and suspense rejections — so a
+   * resend neither credits twice nor puts the same money on the suspense list twice.
+   */
+  alreadyProcessed?(dedupKey: string): boolean;
+}
+
+export type Camt054RejectionCode =
+  | "NOT_A_CREDIT"
+  | "REVERSAL"
+  | "NOT_BOOKED"
+  | "CURRENCY_NOT_CNY"
+  | "AMOUNT_INVALID"
+  | "AMOUNT_MISSING"
+  | "AMOUNT_NOT_POSITIVE"
+  | "ENTRY_TOTAL_MISMATCH"
+  | "NO_BANK_REFERENCE"
+  | "BOOKING_DATE_MISSING"
+  | "REFERENCE_MISSING"
+  | "REFERENCE_CHECK_DIGITS"
+  | "REFERENCE_FORMAT"
+  | "REFERENCE_AMBIGUOUS"
+  | "PENSION_ACCOUNT_UNKNOWN"
+  | "PENSION_ACCOUNT_CLOSED"
+  | "DEBTOR_NOT_BOUND_ACCOUNT"
+  | "PAYROLL_BATCH_UNKNOWN";
+
+/** A reason for bank operators: stable code, Chinese first, English available. */
+export interface BankReason<C extends string = string> {
+  code: C;
+  zh: string;
+  en: string;
+}
+
+/** Where a decision comes from in the message, for the report (no personal data). */
+export interface Camt054Source {
+  notificationId: string;
+  /** Account the notification is for (`Acct/Id`). */
+  account: string;
+  entryIndex: number;
+  /** Index among the entry's `TxDtls`; `null` when the entry has no transaction details. */
+  transactionIndex: number | null;
+  entryAcctSvcrRef?: string;
+  acctSvcrRef?: string;
+  ntryRef?: string;
+  endToEndId?: string;
+  txId?: string;
+  /** Amount text and currency as in the message. */
+  amountText: string;
+  currency: string;
+  creditDebit: string;
+  status: string;
+}
+
+export type Camt054Decision =
+  | {
+      kind: "personalContribution";
+      serial: bigint;
+      reference: string;
+      amountFen: bigint;
+      /** Unix seconds; a date-only booking date is 00:00 China Standard Time. */
+      bookedAt: number;
+      dedupKey: string;
+      source: Camt054Source;
+    }
+  | {
+      kind: "payrollRelease";
+      payrollReference: string;
+      amountFen: bigint;
+      bookedAt: number;
+      dedupKey: string;
+      source: Camt054Source;
+    }
+  | {
+      /** The booked amount differs from the payroll file's declared total: the batch is held, nothing credited. */
+      kind: "payrollHeld";
+      payrollReference: string;
+      amountFen: bigint;
+      expectedFen: bigint;
+      bookedAt: number;
+      dedupKey: string;
+      reason: BankReason<"PAYROLL_AMOUNT_MISMATCH">;
+      source: Camt054Source;
+    }
+  | {
+      /** Same dedup key as an earlier transaction (in this document or, via `alreadyProcessed`, before). */
+      kind: "duplicate";
+      dedupKey: string;
+      reason: BankReason<"DUPLICATE">;
+      source: Camt054Source;
+    }
+  | {
+      kind: "rejected";
+      reason: BankReason<Camt054RejectionCode>;
+      /**
+       * True when money was booked to the pension account in CNY but cannot be assigned (missing, invalid or
+       * unknown reference…): it goes to the suspense list for an operator to assign to a member or return.
+       */
+      suspense: boolean;
+      /** Present when the transaction carries enough bank references to be recognised again. */
+      dedupKey?: string;
+      amountFen?: bigint;
+      source: Camt054Source;
+    };
+
+export interface Camt054Classification {
+  messageId: string;
+  version: string;
+  decisions: Camt054Decision[];
+  /** Count per decision kind (`personalContribution`, `payrollRelease`, `payrollHeld`, `duplicate`, `rejected`). */
+  summary: Record<Camt054Decision["kind"], number>;
+}
+
+/** `NOTPROVIDED` is the ISO 20022 placeholder for an end-to-end id the payer did not give. */
+function meaningfulRef(ref: string | undefined): string | undefined {
+  return ref === undefined || ref.toUpperCase() === "NOTPROVIDED" ? undefined : ref;
+}
+
+/**
+ * The dedup key of one transaction: the bank's own references, most specific first (see docs/bank-adapter.md).
+ * 1. `TxDtls/Refs/AcctSvcrRef` → `<account>|TX|<ref>`;
+ * 2. entry `AcctSvcrRef` + position of the transaction in the entry → `<account>|NTRY|<ref>|<index>`;
+ * 3. `EndToEndId`, else `TxId`, else `NtryRef`, with amount and booking date → `<account>|E2E|<ref>|<amount>|<date>`;
+ * undefined when the bank gave none of these.
+ * The notification id and message id are deliberately not part of the key: a resend or an overlapping file
+ * carries new ones for the same booking.
+ */
+export function camt054DedupKey(account: string, entry: ReportEntry, tx: ReportTransaction | undefined): string | undefined {
+  if (tx?.acctSvcrRef) return `${account}|TX|${tx.acctSvcrRef}`;
+  if (entry.acctSvcrRef) return `${account}|NTRY|${entry.acctSvcrRef}|${tx?.index ?? 0}`;
+  const ref = meaningfulRef(tx?.endToEndId) ?? tx?.txId ?? entry.ntryRef;
+  if (ref) {
+    const amount = tx?.amount ?? entry.amount;
+    return `${account}|E2E|${ref}|${amount.text}${amount.currency}|${entry.bookingDate ?? entry.valueDate ?? ""}`;
+  }
+  return undefined;
+}
+
+function money(amountText: string, currency: string, fen?: bigint): string {
+  return fen !== undefined ? formatFen(fen) : `${amountText} ${currency || "(无币种/no currency)"}`;
+}
+
+function reject(
+  code: Camt054RejectionCode,
+  zh: string,
+  en: string,
+  source: Camt054Source,
+  extra: { suspense?: boolean; dedupKey?: string; amountFen?: bigint } = {},
+): Camt054Decision {
+  return {
+    kind: "rejected",
+    reason: { code, zh, en },
+    suspense: extra.suspense ?? false,
+    ...(extra.dedupKey !== undefined ? { dedupKey: extra.dedupKey } : {}),
+    ...(extra.amountFen !== undefined ? { amountFen: extra.amountFen } : {}),
+    source,
+  };
+}
+
+const STATUS_TEXT: Record<string, { zh: string; en: string }> = {
+  PDNG: { zh: "待记账（PDNG），记账后银行会再次通知", en: "pending (PDNG); the bank notifies again once it is booked" },
+  INFO: { zh: "仅供参考（INFO），不是记账", en: "information only (INFO), not a booking" },
+  FUTR: { zh: "未来日期（FUTR），尚未记账", en: "future-dated (FUTR), not yet booked" },
+};
+
+/**
+ * Decides, for every transaction of every entry, what the ledger does with it. Pure: reads `lookup`, changes
+ * nothing; the caller applies the decisions and stores the dedup keys of what it processed.
+ *
+ * An entry without `TxDtls` is treated as one transaction carrying the entry's amount, references and
+ * `AddtlNtryInf`. Rules, in order (first match wins): currency other than CNY → CURRENCY_NOT_CNY;
+ * debit → NOT_A_CREDIT; reversal → REVERSAL; status other than BOOK → NOT_BOOKED; no bank reference →
+ * NO_BANK_REFERENCE; a dedup key already seen → duplicate; amount missing, malformed or with more than
+ * 2 decimals → AMOUNT_*; zero → AMOUNT_NOT_POSITIVE; transaction amounts not adding up to the entry's →
+ * ENTRY_TOTAL_MISMATCH; no booking date → BOOKING_DATE_MISSING; then the remittance reference decides
+ * (pension `PA…` → contribution, payroll `PR…` → release or hold), and anything unassignable is rejected to
+ * suspense. The table in docs/bank-adapter.md lists every code.
+ */
+export function classifyCamt054Entries(parsed: Camt054Document, lookup: Camt054Lookup): Camt054Classification {
+  const decisions: Camt054Decision[] = [];
+  const seenInDocument = new Set<string>();
+  for (const notification of parsed.notifications) {
+    const account = accountKey(notification.account);
+    for (const entry of notification.entries) {
+      const txs: (ReportTransaction | undefined)[] = entry.transactions.length > 0 ? entry.transactions : [undefined];
+      const totalMismatch = entryTotalMismatch(entry);
+      for (const tx of txs) {
+        decisions.push(classifyTransaction(notification, account, entry, tx, totalMismatch, lookup, seenInDocument));
+      }
+    }
+  }
+  const summary = { personalContribution: 0, payrollRelease: 0, payrollHeld: 0, duplicate: 0, rejected: 0 };
+  for (const d of decisions) summary[d.kind]++;
+  return { messageId: parsed.messageId, version: parsed.version, decisions, summary };
+}
+
+/** True when every transaction has a CNY amount in fen and they do not add up to the entry's CNY amount. */
+function entryTotalMismatch(entry: ReportEntry): boolean {
+  if (entry.transactions.length < 2 || entry.amount.fen === undefined) return false;
+  let sum = 0n;
+  for (const tx of entry.transactions) {
+    if (tx.amount?.fen === undefined) return false;
+    sum += tx.amount.fen;
+  }
+  return sum !== entry.amount.fen;
+}
+
+function classifyTransaction(
+  notification: Camt054Notification,
+  account: string,
+  entry: ReportEntry,
+  tx: ReportTransaction | undefined,
+  totalMismatch: boolean,
+  lookup: Camt054Lookup,
+  seenInDocument: Set<string>,
+): Camt054Decision {
+  // Without transaction details, or with exactly one, the entry amount stands for the transaction.
+  const amount = tx?.amount ?? (entry.transactions.length <= 1 ? entry.amount : undefined);
+  const creditDebit = entry.creditDebit === "DBIT" || tx?.creditDebit === "DBIT" ? "DBIT" : entry.creditDebit;
+  const source: Camt054Source = {
+    notificationId: notification.id,
+    account,
+    entryIndex: entry.index,
+    transactionIndex: tx?.index ?? null,
+    ...(entry.acctSvcrRef ? { entryAcctSvcrRef: entry.acctSvcrRef } : {}),
+    ...(tx?.acctSvcrRef ? { acctSvcrRef: tx.acctSvcrRef } : {}),
+    ...(entry.ntryRef ? { ntryRef: entry.ntryRef } : {}),
+    ...(tx?.endToEndId ? { endToEndId: tx.endToEndId } : {}),
+    ...(tx?.txId ? { txId: tx.txId } : {}),
+    amountText: amount?.text ?? "",
+    currency: amount?.currency ?? entry.amount.currency,
+    creditDebit,
+    status: entry.status,
+  };
+  const entryShown = money(entry.amount.text, entry.amount.currency, entry.amount.fen);
+  const shown = amount ? money(source.amountText, source.currency, amount.fen) : `amount not given (entry: ${entryShown})`;
+  const shownZh = amount ? shown : `金额未列明（所属条目 ${entryShown}）`;
+
+  // Currency first: the ledger knows only CNY, so a foreign-currency entry is outside it whatever its direction.
+  if (source.currency !== "CNY") {
+    const direction = creditDebit === "DBIT" ? { zh: "借记", en: "debit" } : creditDebit === "CRDT" ? { zh: "贷记", en: "credit" } : { zh: "", en: "entry" };
+    return reject(
+      "CURRENCY_NOT_CNY",
+      `币种为 ${source.currency || "缺失"}（${direction.zh}${shownZh}），养老金账户只接受人民币（CNY），此笔不入账。`,
+      `Currency is ${source.currency || "missing"} (${direction.en} of ${shown}); pension accounts accept only CNY; not credited.`,
+      source,
+    );
+  }
+  if (creditDebit !== "CRDT") {
+    return creditDebit === "DBIT"
+      ? reject("NOT_A_CREDIT", `借记（DBIT）${shownZh}：养老金只记入贷记入账，此笔不入账。`, `Debit (DBIT) of ${shown}: only credits are booked to pensions; not credited.`, source)
+      : reject("NOT_A_CREDIT", `借贷标识“${creditDebit}”无效，此笔不入账。`, `Credit/debit indicator "${creditDebit}" is not valid; not credited.`, source);
+  }
+  if (entry.reversal) {
+    return reject("REVERSAL", `冲正记录（RvslInd）${shownZh}：需人工处理，此笔不入账。`, `Reversal entry (RvslInd) of ${shown}: needs an operator; not credited.`, source);
+  }
+  if (entry.status !== "BOOK") {
+    const text = STATUS_TEXT[entry.status] ?? {
+      zh: `状态“${entry.status || "缺失"}”不是已记账（BOOK）`,
+      en: `status "${entry.status || "missing"}" is not booked (BOOK)`,
+    };
+    return reject("NOT_BOOKED", `${shownZh}：${text.zh}，此笔暂不入账。`, `${shown}: ${text.en}; not credited.`, source);
+  }
+  // The dedup key and the duplicate check come before the amount checks, so that a resend of a transaction that
+  // went to suspense is recognised too and not put on the suspense list twice.
+  const dedupKey = camt054DedupKey(account, entry, tx);
+  if (dedupKey === undefined) {
+    return reject(
+      "NO_BANK_REFERENCE",
+      `${shownZh} 没有任何银行参考号（AcctSvcrRef、EndToEndId、TxId、NtryRef），无法保证只入账一次，转入待处理。`,
+      `${shown} carries no bank reference (AcctSvcrRef, EndToEndId, TxId, NtryRef), so it could not be recognised if sent again; sent to suspense.`,
+      source,
+      { suspense: true, ...(amount?.fen !== undefined ? { amountFen: amount.fen } : {}) },
+    );
+  }
+  if (seenInDocument.has(dedupKey) || lookup.alreadyProcessed?.(dedupKey)) {
+    return {
+      kind: "duplicate",
+      dedupKey,
+      reason: {
+        code: "DUPLICATE",
+        zh: `重复通知：银行参考号相同的 ${shownZh} 已处理过，不再入账。`,
+        en: `Duplicate: ${shown} with the same bank reference was already processed; not credited again.`,
+      },
+      source,
+    };
+  }
+  seenInDocument.add(dedupKey);
+  if (!amount) {
+    return reject("AMOUNT_MISSING", "该笔交易明细没有金额，且记账条目含多笔交易，无法确定入账金额。", "The transaction has no amount and the entry has several transactions, so the amount to credit is unknown.", source, { suspense: true, dedupKey });
+  }
+  if (amount.fen === undefined) {
+    return amount.problem === "decimals"
+      ? reject("AMOUNT_INVALID", `金额“${amount.text}”超过两位小数，人民币金额最小单位为分。`, `Amount "${amount.text}" has more than 2 decimals; CNY amounts are in whole fen.`, source, { suspense: true, dedupKey })
+      : reject("AMOUNT_INVALID", `金额“${amount.text}”不是有效的十进制金额。`, `Amount "${amount.text}" is not a valid decimal amount.`, source, { suspense: true, dedupKey });
+  }
+  const amountFen = amount.fen;
+  if (amountFen <= 0n) {
+    return reject("AMOUNT_NOT_POSITIVE", `金额为 ${shownZh}，不入账。`, `The amount is ${shown}; nothing to credit.`, source);
+  }
+  if (totalMismatch) {
+    return reject(
+      "ENTRY_TOTAL_MISMATCH",
+      `记账条目金额 ${formatFen(entry.amount.fen!)} 与其各笔交易金额之和不符，整条不入账，请联系银行核对。`,
+      `The entry amount ${formatFen(entry.amount.fen!)} differs from the sum of its transactions; none credited, check with the bank.`,
+      source,
+      { suspense: true, dedupKey, amountFen },
+    );
+  }
+  const bookedAt = isoToUnixSeconds(entry.bookingDate ?? entry.valueDate ?? "");
+  if (bookedAt === undefined) {
+    return reject("BOOKING_DATE_MISSING", `${shownZh} 没有有效的记账日期（BookgDt）。`, `${shown} has no valid booking date (BookgDt).`, source, { suspense: true, dedupKey, amountFen });
+  }
+
+  const texts = [
+    ...(tx?.remittance.creditorReferences ?? []),
+    ...(tx?.remittance.unstructured ?? []),
+    ...(tx?.remittance.additional ?? []),
+    ...(entry.additionalInfo ? [entry.additionalInfo] : []),
+  ].join(" | ");
+  const pension = findPensionReference(texts);
+  const payroll = findPayrollReference(texts);
+  const suspense = { suspense: true, dedupKey, amountFen };
+
+  if (pension.status === "ambiguous" || payroll.status === "ambiguous" || (pension.status === "found" && payroll.status === "found")) {
+    return reject("REFERENCE_AMBIGUOUS", `${shownZh} 的附言含有多个不同的养老金参考号，无法确定入账对象，转入待处理。`, `The remittance information of ${shown} carries more than one reference; cannot tell whom to credit; sent to suspense.`, source, suspense);
+  }
+  if (pension.status === "found") {
+    const info = lookup.pensionAccount(pension.reference, pension.serial);
+    if (!info) {
+      return reject("PENSION_ACCOUNT_UNKNOWN", `养老金账户参考号 ${pension.reference} 校验正确但不存在对应账户，${shownZh} 转入待处理。`, `Pension account reference ${pension.reference} is well-formed but no account has it; ${shown} sent to suspense.`, source, suspense);
+    }
+    if (!info.open) {
+      return reject("PENSION_ACCOUNT_CLOSED", `养老金账户 ${pension.reference} 已销户，${shownZh} 转入待处理（退回）。`, `Pension account ${pension.reference} is closed; ${shown} sent to suspense (to be returned).`, source, suspense);
+    }
+    if (info.boundAccount !== undefined && tx?.debtorAccount !== info.boundAccount) {
+      return reject(
+        "DEBTOR_NOT_BOUND_ACCOUNT",
+        `${shownZh} 不是从该成员绑定的银行账户转入${tx?.debtorAccount ? "" : "（报文未提供付款账户）"}，个人养老金只能由本人绑定账户缴存，转入待处理（退回）。`,
+        `${shown} did not come from the member's bound bank account${tx?.debtorAccount ? "" : " (the message gives no debtor account)"}; personal pension money may come only from it; sent to suspense (to be returned).`,
+        source,
+        suspense,
+      );
+    }
+    return { kind: "personalContribution", serial: pension.serial, reference: pension.reference, amountFen, bookedAt, dedupKey, source };
+  }
+  if (payroll.status === "found") {
+    const batch = lookup.payrollBatch(payroll.reference);
+    if (!batch) {
+      return reject("PAYROLL_BATCH_UNKNOWN", `缴费批次号 ${payroll.reference} 校验正确但未收到对应的企业缴费文件，${shownZh} 转入待处理。`, `Payroll batch reference ${payroll.reference} is well-formed but no payroll file was submitted under it; ${shown} sent to suspense.`, source, suspense);
+    }
+    if (batch.totalFen !== amountFen) {
+      return {
+        kind: "payrollHeld",
+        payrollReference: payroll.reference,
+        amountFen,
+        expectedFen: batch.totalFen,
+        bookedAt,
+        dedupKey,
+        reason: {
+          code: "PAYROLL_AMOUNT_MISMATCH",
+          zh: `缴费批次 ${payroll.reference} 到账 ${shownZh}，与缴费文件合计 ${formatFen(batch.totalFen)} 不符，批次暂挂，未入账。`,
+          en: `Payroll batch ${payroll.reference} received ${shown}, which differs from the file's total ${formatFen(batch.totalFen)}; the batch is held, nothing credited.`,
+        },
+        source,
+      };
+    }
+    return { kind: "payrollRelease", payrollReference: payroll.reference, amountFen, bookedAt, dedupKey, source };
+  }
+  const invalidRef = pension.status === "invalid" ? pension : payroll.status === "invalid" ? payroll : undefined;
+  if (invalidRef?.status === "invalid") {
+    return invalidRef.reason === "checkDigits"
+      ? reject("REFERENCE_CHECK_DIGITS", `附言中的参考号 ${invalidRef.candidate} 校验位错误（可能输错），${shownZh} 转入待处理。`, `The reference ${invalidRef.candidate} in the remittance information has wrong check digits (probably mistyped); ${shown} sent to suspense.`, source, suspense)
+      : reject("REFERENCE_FORMAT", `附言中的参考号 ${invalidRef.candidate} 位数不对（应为 PA 或 PR 加 18 位数字），${shownZh} 转入待处理。`, `The reference ${invalidRef.candidate} in the remittance information has the wrong number of digits (PA or PR and 18 digits expected); ${shown} sent to suspense.`, source, suspense);
+  }
+  return reject("REFERENCE_MISSING", `${shownZh} 的附言中没有养老金账户参考号（PA…）或缴费批次号（PR…），转入待处理。`, `The remittance information of ${shown} carries no pension account reference (PA…) or payroll batch reference (PR…); sent to suspense.`, source, suspense);
+}

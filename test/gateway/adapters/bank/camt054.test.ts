@@ -1,0 +1,275 @@
+import { expect } from "chai";
+import { isoToUnixSeconds } from "../../../../gateway/adapters/bank/amount.js";
+import { BankMessageError } from "../../../../gateway/adapters/bank/bankMessageError.js";
+import {
+  classifyCamt054Entries,
+  parseCamt054,
+  type Camt054Decision,
+  type Camt054Lookup,
+  type PensionAccountInfo,
+} from "../../../../gateway/adapters/bank/camt054.js";
+import { formatPayrollReference, formatPensionReference } from "../../../../gateway/adapters/bank/pensionReference.js";
+import { fixture } from "./samples.js";
+
+
+/** Accounts 1–5 are open; payroll batch 202611000001 totals ¥1,392.00 and 202611000002 ¥1,000.00. */
+function lookup(overrides: Partial<Camt054Lookup> & { accounts?: Record<string, PensionAccountInfo> } = {}): Camt054Lookup {
+  const accounts: Record<string, PensionAccountInfo> =
+    overrides.accounts ?? Object.fromEntries([1n, 2n, 3n, 4n, 5n, 2026000000004711n].map((s) => [formatPensionReference(s), { open: true }]));
+  const batches: Record<string, { totalFen: bigint }> = {
+    [formatPayrollReference(202611000001n)]: { totalFen: 139200n },
+    [formatPayrollReference(202611000002n)]: { totalFen: 100000n },
+  };
+  return {
+    pensionAccount: (reference) => accounts[reference],
+    payrollBatch: (reference) => batches[reference],
+    ...overrides,
+  };
+}
+
+function codes(decisions: Camt054Decision[]): string[] {
+  return decisions.map((d) => (d.kind === "rejected" || d.kind === "duplicate" || d.kind === "payrollHeld" ? `${d.kind}:${d.reason.code}` : d.kind));
+}
+
+function camt(version: string, entries: string, account = "110012345000526001"): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.${version}"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-03T18:00:00+08:00</CreDtTm></GrpHdr><Ntfctn><Id>N1</Id><Acct><Id><Othr><Id>${account}</Id></Othr></Id></Acct>${entries}</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
+}
+
+function entry(opts: { amt?: string; ccy?: string; cd?: string; sts?: string; ref?: string; rmt?: string; booking?: string; rvsl?: boolean; txs?: string }): string {
+  return `<Ntry><Amt Ccy="${opts.ccy ?? "CNY"}">${opts.amt ?? "100.00"}</Amt><CdtDbtInd>${opts.cd ?? "CRDT"}</CdtDbtInd>${opts.rvsl ? "<RvslInd>true</RvslInd>" : ""}<Sts><Cd>${opts.sts ?? "BOOK"}</Cd></Sts><BookgDt>${opts.booking ?? "<Dt>2026-11-03</Dt>"}</BookgDt>${opts.ref === "" ? "" : `<AcctSvcrRef>${opts.ref ?? "REF1"}</AcctSvcrRef>`}<BkTxCd/>${opts.txs ?? `<NtryDtls><TxDtls><RmtInf><Ustrd>${opts.rmt ?? formatPensionReference(1n)}</Ustrd></RmtInf></TxDtls></NtryDtls>`}</Ntry>`;
+}
+
+describe("camt.054", () => {
+  describe("parseCamt054", () => {
+    it("reads every supported version told apart by namespace", () => {
+      const files = {
+        "camt054.v02.cny.xml": "001.02",
+        "camt054.v04.cny.xml": "001.04",
+        "camt054.v08.cny.xml": "001.08",
+        "camt054.v12.cny.xml": "001.12",
+      };
+      for (const [file, version] of Object.entries(files)) {
+        const doc = parseCamt054(fixture(file));
+        expect(doc.version, file).to.equal(version);
+        expect(doc.notifications[0]!.account.other, file).to.equal("110012345000526001");
+        expect(doc.notifications[0]!.entries.length, file).to.be.greaterThan(0);
+      }
+    });
+
+    it("normalises an 001.02 entry: text status, transaction amount from AmtDtls, remittance lines", () => {
+      const doc = parseCamt054(fixture("camt054.v02.cny.xml"));
+      const [first, second] = doc.notifications[0]!.entries;
+      expect(first).to.deep.include({ status: "BOOK", creditDebit: "CRDT", acctSvcrRef: "CNB20261102000000001", bookingDate: "2026-11-02" });
+      expect(first!.amount).to.deep.equal({ text: "1200", currency: "CNY", fen: 120000n });
+      expect(first!.transactions[0]).to.deep.include({ endToEndId: "E2E-20261102-0001", debtorAccount: "6217000000000000011" });
+      expect(first!.transactions[0]!.amount).to.deep.equal({ text: "1200", currency: "CNY", fen: 120000n });
+      expect(first!.transactions[0]!.remittance.unstructured).to.deep.equal(["个人养老金 PA000000000000000196"]);
+      expect(second!.transactions).to.deep.equal([]);
+      expect(second!.additionalInfo).to.equal("养老金缴费 PA000000000000000293");
+    });
+
+    it("normalises an 001.12 entry: coded status, transaction references, structured creditor reference", () => {
+      const doc = parseCamt054(fixture("camt054.v12.cny.xml"));
+      const [first, second] = doc.notifications[0]!.entries;
+      expect(first).to.deep.include({ status: "BOOK", ntryRef: "1", bookingDate: "2026-11-03T10:15:30+08:00" });
+      expect(first!.transactions[0]).to.deep.include({ acctSvcrRef: "CNB20261103000000101T1", endToEndId: "E2E-20261103-0001", txId: "TX20261103000101" });
+      expect(second!.transactions[0]!.remittance.creditorReferences).to.deep.equal(["pa 0000 0000 0000 0002 93"]);
+      expect(second!.amount.fen).to.equal(250050n);
+    });
+
+    it("keeps a non-CNY amount as text and marks a CNY amount with 3 decimals", () => {
+      const doc = parseCamt054(fixture("camt054.v08.cny.xml"));
+      const entries = doc.notifications[0]!.entries;
+      expect(entries[5]!.amount).to.deep.equal({ text: "100.00", currency: "USD" });
+      expect(entries[6]!.amount).to.deep.equal({ text: "12.345", currency: "CNY", problem: "decimals" });
+    });
+
+    it("refuses camt.054.001.06 and a camt.053 with MESSAGE_TYPE_UNSUPPORTED naming the namespace", () => {
+      for (const ns of ["camt.054.001.06", "camt.053.001.08"]) {
+        const xml = `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:${ns}"><X/></Document>`;
+        expect(() => parseCamt054(xml)).to.throw(BankMessageError, ns).with.property("code", "MESSAGE_TYPE_UNSUPPORTED");
+      }
+    });
+
+    it("refuses a notification without a message id with BANK_MESSAGE_INVALID", () => {
+      const xml = `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr/></BkToCstmrDbtCdtNtfctn></Document>`;
+      expect(() => parseCamt054(xml)).to.throw(BankMessageError).with.property("code", "BANK_MESSAGE_INVALID");
+    });
+  });
+
+  describe("classifyCamt054Entries", () => {
+    it("credits the 001.02 sample to two members, one from an entry without transaction details", () => {
+      const result = classifyCamt054Entries(parseCamt054(fixture("camt054.v02.cny.xml")), lookup());
+      expect(codes(result.decisions)).to.deep.equal(["personalContribution", "personalContribution"]);
+      const [a, b] = result.decisions;
+      expect(a).to.deep.include({ serial: 1n, reference: "PA000000000000000196", amountFen: 120000n, dedupKey: "110012345000526001|NTRY|CNB20261102000000001|0" });
+      expect(b).to.deep.include({ serial: 2n, amountFen: 8880n, bookedAt: isoToUnixSeconds("2026-11-02T23:59:59+08:00") });
+    });
+
+    it("takes a date-only booking date as 00:00 China Standard Time", () => {
+      const [d] = classifyCamt054Entries(parseCamt054(fixture("camt054.v02.cny.xml")), lookup()).decisions;
+      expect(d).to.have.property("bookedAt", Date.UTC(2026, 10, 1, 16, 0, 0) / 1000);
+    });
+
+    it("credits the 001.04 and 001.12 samples, reading a spaced lowercase structured reference", () => {
+      expect(codes(classifyCamt054Entries(parseCamt054(fixture("camt054.v04.cny.xml")), lookup()).decisions)).to.deep.equal(["personalContribution"]);
+      const v12 = classifyCamt054Entries(parseCamt054(fixture("camt054.v12.cny.xml")), lookup()).decisions;
+      expect(codes(v12)).to.deep.equal(["personalContribution", "personalContribution"]);
+      expect(v12[0]).to.deep.include({ serial: 1n, amountFen: 100000n, dedupKey: "110012345000526001|TX|CNB20261103000000101T1" });
+      expect(v12[1]).to.deep.include({ serial: 2n, amountFen: 250050n, reference: "PA000000000000000293" });
+    });
+
+    it("gives each entry of the mixed 001.08 sample its own outcome with a bilingual reason", () => {
+      const result = classifyCamt054Entries(parseCamt054(fixture("camt054.v08.cny.xml")), lookup());
+      expect(codes(result.decisions)).to.deep.equal([
+        "personalContribution",
+        "rejected:REFERENCE_CHECK_DIGITS",
+        "rejected:REFERENCE_MISSING",
+        "rejected:NOT_BOOKED",
+        "rejected:NOT_A_CREDIT",
+        "rejected:CURRENCY_NOT_CNY",
+        "rejected:AMOUNT_INVALID",
+        "personalContribution",
+        "personalContribution",
+      ]);
+      expect(result.summary).to.deep.equal({ personalContribution: 3, payrollRelease: 0, payrollHeld: 0, duplicate: 0, rejected: 6 });
+      for (const d of result.decisions) {
+        if (d.kind !== "rejected") continue;
+        expect(d.reason.zh, d.reason.code).to.match(/[\u4e00-\u9fff]/);
+        expect(d.reason.en, d.reason.code).to.match(/^[\x20-\x7e¥…]+$/);
+      }
+      const usd = result.decisions[5]!;
+      expect(usd.kind === "rejected" && usd.reason.en).to.include("USD").and.include("only CNY");
+    });
+
+    it("reads a booking time without offset as China Standard Time", () => {
+      const [first] = classifyCamt054Entries(parseCamt054(fixture("camt054.v08.cny.xml")), lookup()).decisions;
+      expect(first).to.have.property("bookedAt", Date.UTC(2026, 10, 4, 1, 0, 0) / 1000);
+    });
+
+    it("sends booked CNY credits with reference problems to suspense, but not debits, pending or foreign entries", () => {
+      const result = classifyCamt054Entries(parseCamt054(fixture("camt054.v08.cny.xml")), lookup());
+      const suspense = result.decisions.map((d) => (d.kind === "rejected" ? d.suspense : null));
+      expect(suspense).to.deep.equal([null, true, true, false, false, false, true, null, null]);
+    });
+
+    it("credits each transaction of a batch entry under the entry reference and its position", () => {
+      const result = classifyCamt054Entries(parseCamt054(fixture("camt054.v08.cny.xml")), lookup());
+      expect(result.decisions[7]).to.deep.include({ serial: 4n, amountFen: 30000n, dedupKey: "110012345000526001|NTRY|CNB20261104000000208|0" });
+      expect(result.decisions[8]).to.deep.include({ serial: 5n, amountFen: 50000n, dedupKey: "110012345000526001|NTRY|CNB20261104000000208|1" });
+    });
+
+    it("marks the entries an overlapping file repeats as duplicates and credits only the new one", () => {
+      const seen = new Set<string>();
+      const first = classifyCamt054Entries(parseCamt054(fixture("camt054.v08.cny.xml")), lookup());
+      for (const d of first.decisions) if (d.kind === "personalContribution") seen.add(d.dedupKey);
+      const overlap = classifyCamt054Entries(parseCamt054(fixture("camt054.v08.overlap.xml")), lookup({ alreadyProcessed: (k) => seen.has(k) }));
+      expect(codes(overlap.decisions)).to.deep.equal(["duplicate:DUPLICATE", "duplicate:DUPLICATE", "duplicate:DUPLICATE", "personalContribution"]);
+      expect(overlap.decisions[3]).to.deep.include({ serial: 2026000000004711n, amountFen: 6600n });
+    });
+
+    it("marks the same file delivered twice as all duplicates for what was processed", () => {
+      const seen = new Set<string>();
+      const once = classifyCamt054Entries(parseCamt054(fixture("camt054.v12.cny.xml")), lookup());
+      for (const d of once.decisions) if ("dedupKey" in d && d.dedupKey) seen.add(d.dedupKey);
+      const twice = classifyCamt054Entries(parseCamt054(fixture("camt054.v12.cny.xml")), lookup({ alreadyProcessed: (k) => seen.has(k) }));
+      expect(twice.summary).to.include({ duplicate: 2, personalContribution: 0 });
+    });
+
+    it("marks a resent suspense credit (bad reference, 3 decimals) as a duplicate, so it is not suspended twice", () => {
+      const first = classifyCamt054Entries(parseCamt054(fixture("camt054.v08.cny.xml")), lookup());
+      const suspended = new Set<string>();
+      for (const d of first.decisions) if (d.kind === "rejected" && d.suspense && d.dedupKey) suspended.add(d.dedupKey);
+      expect(suspended.size).to.equal(3);
+      const again = classifyCamt054Entries(parseCamt054(fixture("camt054.v08.cny.xml")), lookup({ alreadyProcessed: (k) => suspended.has(k) }));
+      expect(codes(again.decisions)).to.deep.equal([
+        "personalContribution",
+        "duplicate:DUPLICATE",
+        "duplicate:DUPLICATE",
+        "rejected:NOT_BOOKED",
+        "rejected:NOT_A_CREDIT",
+        "rejected:CURRENCY_NOT_CNY",
+        "duplicate:DUPLICATE",
+        "personalContribution",
+        "personalContribution",
+      ]);
+    });
+
+    it("marks a transaction repeated inside one document as a duplicate without any lookup", () => {
+      const xml = camt("08", entry({ ref: "SAME" }) + entry({ ref: "SAME" }));
+      expect(codes(classifyCamt054Entries(parseCamt054(xml), lookup()).decisions)).to.deep.equal(["personalContribution", "duplicate:DUPLICATE"]);
+    });
+
+    it("falls back to end-to-end id, amount and date for the key, and refuses a credit with no bank reference", () => {
+      const withE2e = camt("08", entry({ ref: "", txs: `<NtryDtls><TxDtls><Refs><EndToEndId>E1</EndToEndId></Refs><RmtInf><Ustrd>${formatPensionReference(1n)}</Ustrd></RmtInf></TxDtls></NtryDtls>` }));
+      expect(classifyCamt054Entries(parseCamt054(withE2e), lookup()).decisions[0]).to.deep.include({
+        kind: "personalContribution",
+        dedupKey: "110012345000526001|E2E|E1|100.00CNY|2026-11-03",
+      });
+      const none = camt("08", entry({ ref: "" }));
+      const [d] = classifyCamt054Entries(parseCamt054(none), lookup()).decisions;
+      expect(d).to.deep.include({ kind: "rejected", suspense: true, amountFen: 10000n });
+      expect(d!.kind === "rejected" && d!.reason.code).to.equal("NO_BANK_REFERENCE");
+    });
+
+    it("does not use NOTPROVIDED as an end-to-end id", () => {
+      const xml = camt("08", entry({ ref: "", txs: `<NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs><RmtInf><Ustrd>${formatPensionReference(1n)}</Ustrd></RmtInf></TxDtls></NtryDtls>` }));
+      expect(codes(classifyCamt054Entries(parseCamt054(xml), lookup()).decisions)).to.deep.equal(["rejected:NO_BANK_REFERENCE"]);
+    });
+
+    it("releases a payroll batch whose booked amount equals the file total and holds one that differs", () => {
+      const result = classifyCamt054Entries(parseCamt054(fixture("camt054.v04.payroll.xml")), lookup());
+      expect(codes(result.decisions)).to.deep.equal(["payrollRelease", "payrollHeld:PAYROLL_AMOUNT_MISMATCH"]);
+      expect(result.decisions[0]).to.deep.include({ payrollReference: "PR000020261100000174", amountFen: 139200n });
+      expect(result.decisions[1]).to.deep.include({ payrollReference: "PR000020261100000271", amountFen: 99999n, expectedFen: 100000n });
+      const held = result.decisions[1]!;
+      expect(held.kind === "payrollHeld" && held.reason.zh).to.include("¥999.99").and.include("¥1,000.00");
+    });
+
+    it("refuses an unknown payroll batch and an unknown or closed pension account to suspense", () => {
+      const unknownBatch = camt("08", entry({ rmt: formatPayrollReference(99n) }));
+      expect(codes(classifyCamt054Entries(parseCamt054(unknownBatch), lookup()).decisions)).to.deep.equal(["rejected:PAYROLL_BATCH_UNKNOWN"]);
+      const unknownMember = camt("08", entry({ rmt: formatPensionReference(77n) }));
+      expect(codes(classifyCamt054Entries(parseCamt054(unknownMember), lookup()).decisions)).to.deep.equal(["rejected:PENSION_ACCOUNT_UNKNOWN"]);
+      const closed = lookup({ accounts: { [formatPensionReference(1n)]: { open: false } } });
+      expect(codes(classifyCamt054Entries(parseCamt054(camt("08", entry({}))), closed).decisions)).to.deep.equal(["rejected:PENSION_ACCOUNT_CLOSED"]);
+    });
+
+    it("credits a contribution only from the member's bound account when one is known", () => {
+      const bound = lookup({ accounts: { [formatPensionReference(1n)]: { open: true, boundAccount: "6217000000000000011" } } });
+      const v12 = classifyCamt054Entries(parseCamt054(fixture("camt054.v12.cny.xml")), bound).decisions;
+      expect(v12[0]!.kind).to.equal("personalContribution");
+      const other = lookup({ accounts: { [formatPensionReference(1n)]: { open: true, boundAccount: "6217000000000009999" } } });
+      expect(codes(classifyCamt054Entries(parseCamt054(fixture("camt054.v12.cny.xml")), other).decisions)[0]).to.equal("rejected:DEBTOR_NOT_BOUND_ACCOUNT");
+    });
+
+    it("distinguishes a reference with a wrong length from a missing one", () => {
+      const xml = camt("08", entry({ rmt: formatPensionReference(1n).slice(0, -1) }));
+      expect(codes(classifyCamt054Entries(parseCamt054(xml), lookup()).decisions)).to.deep.equal(["rejected:REFERENCE_FORMAT"]);
+    });
+
+    it("refuses a remittance naming two members, or a member and a payroll batch, as ambiguous", () => {
+      const two = camt("08", entry({ rmt: `${formatPensionReference(1n)} ${formatPensionReference(2n)}` }));
+      const mixed = camt("08", entry({ rmt: `${formatPensionReference(1n)} ${formatPayrollReference(202611000001n)}` }));
+      for (const xml of [two, mixed]) expect(codes(classifyCamt054Entries(parseCamt054(xml), lookup()).decisions)).to.deep.equal(["rejected:REFERENCE_AMBIGUOUS"]);
+    });
+
+    it("refuses a reversal, an unknown status, a zero amount and a batch whose transactions do not add up", () => {
+      const cases: [string, string][] = [
+        [entry({ rvsl: true }), "rejected:REVERSAL"],
+        [entry({ sts: "XXXX" }), "rejected:NOT_BOOKED"],
+        [entry({ amt: "0.00" }), "rejected:AMOUNT_NOT_POSITIVE"],
+        [
+          entry({ amt: "3.00", txs: `<NtryDtls><TxDtls><Amt Ccy="CNY">1.00</Amt><RmtInf><Ustrd>${formatPensionReference(1n)}</Ustrd></RmtInf></TxDtls><TxDtls><Amt Ccy="CNY">1.00</Amt><RmtInf><Ustrd>${formatPensionReference(2n)}</Ustrd></RmtInf></TxDtls></NtryDtls>` }),
+          "rejected:ENTRY_TOTAL_MISMATCH",
+        ],
+      ];
+      for (const [e, code] of cases) expect(codes(classifyCamt054Entries(parseCamt054(camt("08", e)), lookup()).decisions)[0], code).to.equal(code);
+    });
+
+    it("credits the smallest amount, one fen, and refuses a third decimal even when it is zero", () => {
+      expect(classifyCamt054Entries(parseCamt054(camt("08", entry({ amt: "0.01" }))), lookup()).decisions[0]).to.deep.include({ amountFen: 1n });
+      expect(codes(classifyCamt054Entries(parseCamt054(camt("08", entry({ amt: "0.010" }))), lookup()).decisions)).to.deep.equal(["rejected:AMOUNT_INVALID"]);
+    });
+  });
+});

@@ -1,0 +1,16 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** Our own samples (CNY, pension references). */
+export const FIXTURES_DIR = fileURLToPath(new URL("../../../fixtures/iso20022/", import.meta.url));
+/** Samples and official XSDs written by others, beside the repository: ../shared/data/iso20022/. */
+export const SHARED_ISO20022_DIR = fileURLToPath(new URL("../../../../../shared/data/iso20022/", import.meta.url));
+export const XSD_DIR = `${SHARED_ISO20022_DIR}xsd/`;
+
+export function fixture(name: string): Buffer {
+  return readFileSync(FIXTURES_DIR + name);
+}
+
+export function sharedSample(name: string): Buffer {
+  return readFileSync(SHARED_ISO20022_DIR + name);
+}
