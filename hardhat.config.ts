@@ -24,9 +24,11 @@ export default defineConfig({
     version: solcVersion,
     path: require.resolve("solc/soljson.js"),
     settings: {
-      optimizer: { enabled: true, runs: 200 },
+      optimizer: { enabled: true, runs: 1_000_000 },
       evmVersion: "cancun",
     },
+    // Deployed by deploy/PensionLedger.ts in front of the UUPS implementation.
+    npmFilesToBuild: ["@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol"],
   },
   paths: {
     tests: { mocha: "test/contracts", solidity: "test/contracts" },

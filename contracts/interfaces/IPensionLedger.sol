@@ -11,10 +11,12 @@ import {ILedgerTypes} from "./ILedgerTypes.sol";
 /// INVESTMENT_MANAGER_ROLE (returns), KEEPER_ROLE (settlement), OPERATOR_ROLE (plans, parameters, freeze,
 /// pause, role grants, upgrades — never a member's money). DEFAULT_ADMIN_ROLE is held by the operator only.
 ///
-/// Audit: every state-changing call is one ledger operation. Operation n (starting at 1) sets
-/// runningHash_n = keccak256(abi.encode(runningHash_{n-1}, n, msg.sig, keccak256(msg.data))) with
-/// runningHash_0 = bytes32(0), and emits {OperationRecorded}. Anyone holding the transactions' input data can
-/// recompute the chain and compare it with {auditState}.
+/// Audit: every successful state-changing call is one ledger operation. Operation n (starting at 1) sets
+/// runningHash_n = keccak256(abi.encode(runningHash_{n-1}, uint256(n), msg.sig, keccak256(msg.data))) with
+/// runningHash_0 = bytes32(0), and emits {OperationRecorded}. Operation 1 is `initialize` (its msg.data is the
+/// initialize call the ERC1967Proxy constructor receives); role grants, revocations and renouncements and
+/// upgrades (`upgradeToAndCall`) are operations too. Anyone holding the transactions' input data can recompute
+/// the chain and compare it with {auditState}.
 ///
 /// Account ids: accountId = keccak256(abi.encode(member, plan)), with plan = bytes32(0) for personal pension.
 interface IPensionLedger is ILedgerTypes {
@@ -82,8 +84,18 @@ interface IPensionLedger is ILedgerTypes {
     error PayoutProofInvalid(uint64 runId, uint64 payoutId);
     /// @notice The bank already reported a result for this payout: a payout settles once.
     error PayoutAlreadyReported(uint64 payoutId, PayoutStatus status);
-    /// @notice A policy parameter outside its allowed range, or for a year before one already set.
+    /// @notice A policy parameter outside its allowed range, or for a year before one already set; also a call
+    /// argument outside its range that has no error of its own (`period`, `serviceStart`, `leftAt`).
     error ParameterInvalid(string name, uint256 value);
+    /// @notice Death of the member has been attested: the member's accounts accept no contributions and no new
+    /// payout plan; the balance goes to the heirs.
+    error MemberDeceased(bytes32 member);
+    /// @notice The member already left this plan's employer: no more contributions, no second leaving.
+    error MemberLeftPlan(bytes32 plan, bytes32 member);
+    /// @notice The investment manager's batch reference was used before: returns are credited once.
+    error ReturnsBatchAlreadyUsed(bytes32 batchRef);
+    /// @notice An amount that does not fit its storage field (never expected in practice; nothing is truncated).
+    error AmountOverflow(uint256 amount);
 
     // ───────────────────────────── events ─────────────────────────────
 
@@ -136,7 +148,8 @@ interface IPensionLedger is ILedgerTypes {
     function enrolMember(bytes32 plan, bytes32 member, uint64 serviceStart) external returns (bytes32 accountId);
 
     /// @notice The employee left the employer: the unvested employer part goes to the plan's forfeiture
-    /// account. BANK_ROLE.
+    /// account. BANK_ROLE. Full years of service count on CST calendar anniversaries of `serviceStart`; the vested
+    /// part is employer part × bps / 10,000 rounded down; never more than the balance is forfeited.
     function recordLeaving(bytes32 plan, bytes32 member, uint64 leftAt) external;
 
     /// @notice Legal hold. OPERATOR_ROLE.
@@ -154,19 +167,23 @@ interface IPensionLedger is ILedgerTypes {
     /// rejects the whole batch with {BatchItemInvalid}. BANK_ROLE.
     function contributeBatch(bytes32 bankRef, PersonalContribution[] calldata items) external;
 
-    /// @notice Credits an employer's payroll batch for one plan. BANK_ROLE.
+    /// @notice Credits an employer's payroll batch for one plan. BANK_ROLE. `period` is the payroll month as
+    /// YYYYMM (CST); the enterprise limits of its year apply. Limits are wage base × bps / 10,000 rounded down to
+    /// the fen; the 5× rule compares employerAmount × items ≤ 5 × (sum of the batch's employer parts), unrounded.
     function contributeAnnuityBatch(bytes32 bankRef, bytes32 plan, uint32 period, AnnuityContribution[] calldata items)
         external;
 
     // ─────────────────────────── returns ─────────────────────────────
 
-    /// @notice Credits investment returns or losses. INVESTMENT_MANAGER_ROLE.
+    /// @notice Credits investment returns or losses. INVESTMENT_MANAGER_ROLE. A batch reference credits once
+    /// ({ReturnsBatchAlreadyUsed}); Active and PayingOut accounts accept returns, Frozen and Closed ones do not.
     function creditReturns(bytes32 batchRef, ReturnCredit[] calldata items) external;
 
     // ────────────────────────── eligibility ──────────────────────────
 
     /// @notice Records a qualifying event for a member. SOCIAL_SECURITY_ROLE. An attested death freezes
-    /// contributions to every account of the member (status PayingOut once heirs are registered).
+    /// contributions to every account of the member (status PayingOut once heirs are registered). Serious
+    /// illness, long unemployment and minimum living allowance need an effective date from 2025-09-01 CST on.
     function recordEligibility(bytes32 member, QualifyingEvent qualifyingEvent, uint64 effectiveDate, bytes32 evidenceHash)
         external;
 
@@ -186,11 +203,17 @@ interface IPensionLedger is ILedgerTypes {
     function registerHeirs(bytes32 accountId, Heir[] calldata heirs) external;
 
     /// @notice Settles the due payouts of the given accounts (one instalment per account per calendar month in
-    /// CST; accounts with nothing due are skipped). Personal-pension payouts have the withdrawal tax withheld:
-    /// tax = (gross × rateBps + 5,000) / 10,000, i.e. rounded to the fen half up. KEEPER_ROLE.
+    /// CST; accounts with nothing due are skipped: unknown, not PayingOut, Frozen, already paid this month, empty,
+    /// or deceased without heirs). Personal-pension payouts — heirs' included — have the withdrawal tax withheld:
+    /// tax = (gross × rateBps + 5,000) / 10,000, i.e. rounded to the fen half up. An inheritance is paid to all
+    /// heirs in one run (the last heir takes the rounding remainder). An account whose balance reaches 0 is
+    /// Closed. A monthly instalment that rounds down to 0 fen pays nothing that month. KEEPER_ROLE.
     function settlePayouts(bytes32 runRef, bytes32[] calldata accountIds) external returns (uint64 runId);
 
-    /// @notice Records the bank's results: paid, or failed (the gross returns to the balance). BANK_ROLE.
+    /// @notice Records the bank's results: paid, or failed (the gross returns to the balance, the payout and its
+    /// tax are reversed, a Closed account returns to PayingOut and the next settlement pays it again; a failed
+    /// heir's payment goes to the same heir). Any invalid result rejects the whole call with {BatchItemInvalid}.
+    /// BANK_ROLE.
     function reportPayoutResults(PayoutResult[] calldata results) external;
 
     // ─────────────────────────── governance ──────────────────────────
@@ -201,7 +224,8 @@ interface IPensionLedger is ILedgerTypes {
     function setWithdrawalTaxRate(uint16 fromYear, uint16 rateBps) external;
     /// @notice Sets the enterprise-annuity limits (bps of wage base) from a year on. OPERATOR_ROLE.
     function setEnterpriseLimits(uint16 fromYear, uint16 employerBps, uint16 totalBps) external;
-    /// @notice Emergency stop of every state-changing function but unpause. OPERATOR_ROLE.
+    /// @notice Emergency stop of every ledger operation but unpause, role grants/revocations and upgrades (so a
+    /// compromised key can be revoked during the emergency). OPERATOR_ROLE.
     function pause() external;
     function unpause() external;
 
@@ -213,6 +237,8 @@ interface IPensionLedger is ILedgerTypes {
     /// cap of that year.
     function contributionsInYear(bytes32 member, uint16 year) external view returns (uint256 contributed, uint256 remaining);
     function isBankReferenceUsed(bytes32 bankRef) external view returns (bool);
+    /// @notice Whether the investment manager's returns batch reference was used (added).
+    function isReturnsBatchUsed(bytes32 batchRef) external view returns (bool);
     function eligibilityOf(bytes32 member, QualifyingEvent qualifyingEvent)
         external
         view

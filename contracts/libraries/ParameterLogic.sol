@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IPensionLedger} from "../interfaces/IPensionLedger.sol";
+import {LedgerStorage} from "./LedgerStorage.sol";
+
+/// @title Policy parameters that take effect from a calendar year on
+/// @notice Each parameter is a list of (fromYear, value) entries in increasing year order; the value for a year is
+/// that of the last entry whose fromYear ≤ year (none → 0). Setting the same year again replaces that entry;
+/// setting a year before the last one set is rejected, so history is never rewritten behind a later rule.
+library ParameterLogic {
+    uint256 internal constant BPS = 10_000;
+
+    function setAnnualCap(LedgerStorage.Layout storage $, uint16 fromYear, uint64 capFen) internal {
+        if (capFen == 0 || capFen > LedgerStorage.MASK_48) revert IPensionLedger.ParameterInvalid("capFen", capFen);
+        uint256 n = $.caps.length;
+        _checkYear(fromYear, n == 0 ? 0 : $.caps[n - 1].fromYear);
+        if (n > 0 && $.caps[n - 1].fromYear == fromYear) $.caps[n - 1].capFen = capFen;
+        else $.caps.push(LedgerStorage.CapEntry(fromYear, capFen));
+        emit IPensionLedger.AnnualCapSet(fromYear, capFen);
+    }
+
+    function setWithdrawalTaxRate(LedgerStorage.Layout storage $, uint16 fromYear, uint16 rateBps) internal {
+        if (rateBps > BPS) revert IPensionLedger.ParameterInvalid("rateBps", rateBps);
+        uint256 n = $.taxRates.length;
+        _checkYear(fromYear, n == 0 ? 0 : $.taxRates[n - 1].fromYear);
+        if (n > 0 && $.taxRates[n - 1].fromYear == fromYear) $.taxRates[n - 1].rateBps = rateBps;
+        else $.taxRates.push(LedgerStorage.RateEntry(fromYear, rateBps));
+        emit IPensionLedger.WithdrawalTaxRateSet(fromYear, rateBps);
+    }
+
+    function setEnterpriseLimits(
+        LedgerStorage.Layout storage $,
+        uint16 fromYear,
+        uint16 employerBps,
+        uint16 totalBps
+    ) internal {
+        if (totalBps > BPS || totalBps == 0) revert IPensionLedger.ParameterInvalid("totalBps", totalBps);
+        if (employerBps > totalBps) revert IPensionLedger.ParameterInvalid("employerBps", employerBps);
+        uint256 n = $.limits.length;
+        _checkYear(fromYear, n == 0 ? 0 : $.limits[n - 1].fromYear);
+        if (n > 0 && $.limits[n - 1].fromYear == fromYear) {
+            $.limits[n - 1] = LedgerStorage.LimitsEntry(fromYear, employerBps, totalBps);
+        } else {
+            $.limits.push(LedgerStorage.LimitsEntry(fromYear, employerBps, totalBps));
+        }
+        emit IPensionLedger.EnterpriseLimitsSet(fromYear, employerBps, totalBps);
+    }
+
+    function annualCap(LedgerStorage.Layout storage $, uint256 year) internal view returns (uint64) {
+        for (uint256 i = $.caps.length; i > 0; --i) {
+            LedgerStorage.CapEntry storage e = $.caps[i - 1];
+            if (e.fromYear <= year) return e.capFen;
+        }
+        return 0;
+    }
+
+    function withdrawalTaxRate(LedgerStorage.Layout storage $, uint256 year) internal view returns (uint16) {
+        for (uint256 i = $.taxRates.length; i > 0; --i) {
+            LedgerStorage.RateEntry storage e = $.taxRates[i - 1];
+            if (e.fromYear <= year) return e.rateBps;
+        }
+        return 0;
+    }
+
+    function enterpriseLimits(
+        LedgerStorage.Layout storage $,
+        uint256 year
+    ) internal view returns (uint16 employerBps, uint16 totalBps) {
+        for (uint256 i = $.limits.length; i > 0; --i) {
+            LedgerStorage.LimitsEntry storage e = $.limits[i - 1];
+            if (e.fromYear <= year) return (e.employerBps, e.totalBps);
+        }
+        return (0, 0);
+    }
+
+    function _checkYear(uint16 fromYear, uint16 lastFromYear) private pure {
+        // Years are CST calendar years; 1970 is the first the ledger can ever see.
+        if (fromYear < 1970 || fromYear < lastFromYear) revert IPensionLedger.ParameterInvalid("fromYear", fromYear);
+    }
+}

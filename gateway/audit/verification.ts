@@ -1,0 +1,308 @@
+/**
+ * Verifies the gateway's index against the chain, without trusting the gateway:
+ *
+ * 1. Recomputes the ledger's running hash from the index alone — each operation's stored calldata gives its data
+ *    hash (keccak256(msg.data)), and runningHash_n = keccak256(abi.encode(runningHash_{n-1}, n, selector, dataHash))
+ *    — and compares the result with the chain's `auditState()` at the index's checkpoint block.
+ * 2. Rebuilds the event index from the chain node's own logs (the same handlers the listener uses, into an
+ *    in-memory database) and compares every indexed row — accounts, contributions, returns, eligibility, payout
+ *    plans, payouts and their status, settlement runs, operations, raw events — with the rebuilt one.
+ *
+ * Each difference is named by the ledger operation it belongs to (the OperationRecorded that closes the log's
+ * group in its transaction) and how it differs: `missing` (the chain has it, the index does not), `altered` (both
+ * have it, a field differs) or `extra` (the index has it, the chain does not). The answer is OK with the operation
+ * count, or the first operation (lowest sequence) where they differ.
+ */
+import { Database } from "../store/database.js";
+import { EventIndexRepository } from "../store/eventIndex.js";
+import type { Store } from "../store/index.js";
+import { toJson } from "../store/json.js";
+import { EVENT_HANDLERS } from "../events/handlers.js";
+import { AppError } from "../errors.js";
+import type { Caller } from "../services/context.js";
+import { mapWithConcurrency, type AuditIndex } from "./auditIndex.js";
+import type { AuditChain, RawLog } from "./chain.js";
+import { decodeLedgerLog } from "./logDecoder.js";
+import { shanghaiIso } from "./entries.js";
+import { dataHashOf, nextRunningHash, ZERO_HASH } from "./runningHash.js";
+
+export type DivergenceKind = "missing" | "altered" | "extra";
+
+export interface Divergence {
+  /** The ledger operation the difference belongs to (null if it cannot be tied to one). */
+  sequence: number | null;
+  how: DivergenceKind;
+  /** The index table, e.g. idx_contributions. */
+  table: string;
+  /** The row's key, e.g. `tx_hash=0x…, log_index=2`. */
+  key: string;
+  field?: string;
+  indexValue?: string | null;
+  chainValue?: string | null;
+}
+
+export interface VerificationResult {
+  ok: boolean;
+  /** When it ran, Asia/Shanghai. */
+  verifiedAt: string;
+  /** The index's checkpoint: both sides are compared as of this block. */
+  blockNumber: number;
+  /** The chain's `auditState()` at that block. */
+  operationCount: number;
+  chainRunningHash: string;
+  /** Recomputed from the index's calldata and data hashes. */
+  indexRunningHash: string;
+  indexOperationCount: number;
+  checked: { operations: number; rows: number; logs: number };
+  firstDivergence: Divergence | null;
+  /** The first differences found (at most {@link MAX_REPORTED}), in operation order. */
+  divergences: Divergence[];
+  divergenceCount: number;
+  durationMs: number;
+}
+
+export const MAX_REPORTED = 50;
+const LOG_RANGE_BLOCKS = 5000;
+
+type Row = Record<string, unknown>;
+
+interface ChainAttribution {
+  byLog: Map<string, number>;
+  byTx: Map<string, number>;
+  lastStatusChange: Map<string, number>;
+  payoutResult: Map<string, number>;
+}
+
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+export class LedgerVerifier {
+  constructor(private readonly store: Store, private readonly chain: AuditChain, private readonly index: AuditIndex) {}
+
+  private get db() {
+    return this.store.database.db;
+  }
+
+  /** The last verification's result, or null if none ran. */
+  lastVerification(): VerificationResult | null {
+    const row = this.db.prepare("SELECT result_json FROM audit_verifications ORDER BY id DESC LIMIT 1").get() as { result_json: string } | undefined;
+    return row ? (JSON.parse(row.result_json) as VerificationResult) : null;
+  }
+
+  async verifyLedger(caller?: Caller): Promise<VerificationResult> {
+    void caller;
+    const started = Date.now();
+    await this.index.sync();
+    const checkpoint = this.store.checkpoint.get();
+    if (!checkpoint) throw new AppError("AUDIT_INDEX_NOT_READY", "The event index has not indexed any block yet; try again shortly.");
+    let block = checkpoint.blockNumber;
+    let chainState = await this.chain.auditState(block);
+    const logs = await this.chainLogs(this.chain.deploymentBlock, block);
+    // The listener may index further while we read the chain: follow it until the checkpoint stands still, then
+    // compare synchronously (nothing else runs on this thread until the comparison ends).
+    for (;;) {
+      await this.index.sync();
+      const now = this.store.checkpoint.get()?.blockNumber ?? block;
+      if (now === block) break;
+      if (now < block) throw new AppError("AUDIT_INDEX_NOT_READY", "The event index is re-indexing after a chain rewind; try again shortly.");
+      chainState = await this.chain.auditState(now);
+      logs.push(...(await this.chainLogs(block + 1, now)));
+      block = now;
+    }
+
+    const expected = new Database(":memory:");
+    try {
+      const attribution = this.rebuild(expected, logs);
+      const divergences: Divergence[] = [];
+      const ops = this.checkOperations(block, chainState, expected, divergences);
+      const rows = this.compareTables(expected, block, attribution, divergences);
+      const auditRows = this.compareAuditLinks(block, attribution, divergences);
+      if (ops.count === chainState.operationCount && ops.runningHash !== chainState.runningHash && divergences.length === 0) {
+        divergences.push({ sequence: chainState.operationCount, how: "altered", table: "idx_ledger_operations", key: `sequence=${chainState.operationCount}`, field: "runningHash", indexValue: ops.runningHash, chainValue: chainState.runningHash });
+      }
+      divergences.sort((a, b) => (a.sequence ?? Number.MAX_SAFE_INTEGER) - (b.sequence ?? Number.MAX_SAFE_INTEGER));
+      const result: VerificationResult = {
+        ok: divergences.length === 0 && ops.count === chainState.operationCount && ops.runningHash === chainState.runningHash,
+        verifiedAt: shanghaiIso(Math.floor(Date.now() / 1000)),
+        blockNumber: block,
+        operationCount: chainState.operationCount,
+        chainRunningHash: chainState.runningHash,
+        indexRunningHash: ops.runningHash,
+        indexOperationCount: ops.count,
+        checked: { operations: ops.checked, rows: rows + auditRows, logs: logs.length },
+        firstDivergence: divergences[0] ?? null,
+        divergences: divergences.slice(0, MAX_REPORTED),
+        divergenceCount: divergences.length,
+        durationMs: Date.now() - started,
+      };
+      this.db.prepare("INSERT INTO audit_verifications (verified_at, ok, result_json) VALUES (?, ?, ?)").run(new Date().toISOString(), result.ok ? 1 : 0, JSON.stringify(result));
+      return result;
+    } finally {
+      expected.close();
+    }
+  }
+
+  private async chainLogs(fromBlock: number, toBlock: number): Promise<RawLog[]> {
+    const ranges: [number, number][] = [];
+    for (let from = fromBlock; from <= toBlock; from += LOG_RANGE_BLOCKS) ranges.push([from, Math.min(toBlock, from + LOG_RANGE_BLOCKS - 1)]);
+    const parts = await mapWithConcurrency(ranges, 4, ([from, to]) => this.chain.ledgerLogs(from, to));
+    return parts.flat();
+  }
+
+  /** The index as the chain's logs make it, built by the listener's own handlers; and which operation each log belongs to. */
+  private rebuild(expected: Database, logs: RawLog[]): ChainAttribution {
+    const repo = new EventIndexRepository(expected);
+    const attribution: ChainAttribution = { byLog: new Map(), byTx: new Map(), lastStatusChange: new Map(), payoutResult: new Map() };
+    let pending: { key: string; name: string; args: Record<string, unknown> }[] = [];
+    let pendingTx = "";
+    let lastInTx: number | undefined;
+    const attribute = (sequence: number) => {
+      for (const p of pending) {
+        attribution.byLog.set(p.key, sequence);
+        if (p.name === "AccountStatusChanged") attribution.lastStatusChange.set(String(p.args.accountId).toLowerCase(), sequence);
+        if (p.name === "PayoutPaid" || p.name === "PayoutFailed") attribution.payoutResult.set(String(p.args.payoutId), sequence);
+      }
+      pending = [];
+    };
+    expected.transaction(() => {
+      for (const log of logs) {
+        const parsed = decodeLedgerLog(log.topics, log.data);
+        if (!parsed) continue;
+        const at = { blockNumber: log.blockNumber, blockHash: log.blockHash, txHash: log.transactionHash, logIndex: log.logIndex };
+        const args = parsed.args;
+        if (repo.recordEvent(at, parsed.name, toJson(args))) EVENT_HANDLERS[parsed.name]?.(repo, at, parsed.result);
+        if (pendingTx !== log.transactionHash) {
+          // Events after a transaction's last OperationRecorded (e.g. OpenZeppelin's Initialized) belong to that operation.
+          if (lastInTx !== undefined) attribute(lastInTx);
+          pending = [];
+          pendingTx = log.transactionHash;
+          lastInTx = undefined;
+        }
+        const key = `${log.transactionHash}:${log.logIndex}`;
+        if (parsed.name !== "OperationRecorded") {
+          pending.push({ key, name: parsed.name, args });
+          continue;
+        }
+        const sequence = Number(args.sequence);
+        attribution.byLog.set(key, sequence);
+        if (!attribution.byTx.has(log.transactionHash)) attribution.byTx.set(log.transactionHash, sequence);
+        attribute(sequence);
+        lastInTx = sequence;
+      }
+      if (lastInTx !== undefined) attribute(lastInTx);
+    });
+    return attribution;
+  }
+
+  /** Step 1: the running hash recomputed from the index, operation by operation. */
+  private checkOperations(block: number, chainState: { operationCount: number }, expected: Database, divergences: Divergence[]) {
+    const rows = this.db
+      .prepare(
+        `SELECT o.sequence, o.selector, o.data_hash, o.running_hash, a.calldata FROM idx_ledger_operations o
+         LEFT JOIN audit_operations a ON a.sequence = o.sequence WHERE o.block_number <= ? ORDER BY o.sequence`,
+      )
+      .all(block) as { sequence: number; selector: string; data_hash: string; running_hash: string; calldata: string | null }[];
+    const chainRunning = expected.db.prepare("SELECT running_hash FROM idx_ledger_operations WHERE sequence = ?");
+    let previous = ZERO_HASH;
+    let expectedSequence = 1;
+    let checked = 0;
+    for (const row of rows) {
+      if (row.sequence > chainState.operationCount) {
+        divergences.push({ sequence: row.sequence, how: "extra", table: "idx_ledger_operations", key: `sequence=${row.sequence}`, indexValue: row.running_hash, chainValue: null });
+        continue;
+      }
+      if (row.sequence > expectedSequence) {
+        for (let missing = expectedSequence; missing < row.sequence; missing++) {
+          divergences.push({ sequence: missing, how: "missing", table: "idx_ledger_operations", key: `sequence=${missing}`, indexValue: null, chainValue: str((chainRunning.get(missing) as { running_hash: string } | undefined)?.running_hash) });
+        }
+        // The index cannot bridge the gap by itself: continue from the chain's hash before this operation.
+        previous = String((chainRunning.get(row.sequence - 1) as { running_hash: string } | undefined)?.running_hash ?? previous);
+      }
+      expectedSequence = row.sequence + 1;
+      checked++;
+      const calldataHash = row.calldata ? dataHashOf(row.calldata) : null;
+      if (row.calldata && calldataHash) {
+        const dataHash = calldataHash;
+        if (dataHash !== row.data_hash.toLowerCase()) {
+          divergences.push({ sequence: row.sequence, how: "altered", table: "idx_ledger_operations", key: `sequence=${row.sequence}`, field: "data_hash", indexValue: row.data_hash, chainValue: dataHash });
+        }
+        if (row.calldata.slice(0, 10) !== row.selector.toLowerCase()) {
+          divergences.push({ sequence: row.sequence, how: "altered", table: "idx_ledger_operations", key: `sequence=${row.sequence}`, field: "selector", indexValue: row.selector, chainValue: row.calldata.slice(0, 10) });
+        }
+      }
+      const recomputed = nextRunningHash(previous, row.sequence, row.selector, calldataHash ?? row.data_hash);
+      if (recomputed !== row.running_hash.toLowerCase()) {
+        divergences.push({ sequence: row.sequence, how: "altered", table: "idx_ledger_operations", key: `sequence=${row.sequence}`, field: "running_hash", indexValue: row.running_hash, chainValue: recomputed });
+      }
+      previous = recomputed;
+    }
+    for (let missing = expectedSequence; missing <= chainState.operationCount; missing++) {
+      divergences.push({ sequence: missing, how: "missing", table: "idx_ledger_operations", key: `sequence=${missing}`, indexValue: null, chainValue: str((chainRunning.get(missing) as { running_hash: string } | undefined)?.running_hash) });
+    }
+    const count = rows.filter((r) => r.sequence <= chainState.operationCount).length;
+    return { runningHash: previous, count, checked };
+  }
+
+  /** Step 2: every indexed row against the row the chain's logs give. Returns the rows compared. */
+  private compareTables(expected: Database, block: number, attribution: ChainAttribution, divergences: Divergence[]): number {
+    const tables = (expected.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'idx\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    let compared = 0;
+    for (const table of tables) {
+      const columns = expected.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string; pk: number }[];
+      const keyColumns = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+      const names = columns.map((c) => c.name);
+      const blockColumn = names.includes("block_number") ? "block_number" : names.includes("opened_block") ? "opened_block" : null;
+      const where = blockColumn ? ` WHERE ${blockColumn} <= ${Number(block)}` : "";
+      const keyOf = (row: Row) => keyColumns.map((k) => `${k}=${str(row[k])}`).join(", ");
+      const chainRows = new Map<string, Row>();
+      for (const row of expected.db.prepare(`SELECT * FROM ${table}${where}`).all() as Row[]) chainRows.set(keyOf(row), row);
+      const indexRows = this.db.prepare(`SELECT * FROM ${table}${where}`).all() as Row[];
+      const sequenceOf = (row: Row, field?: string): number | null => {
+        if (table === "idx_ledger_operations") return Number(row.sequence);
+        if (table === "idx_accounts" && field === "status") {
+          const changed = attribution.lastStatusChange.get(String(row.account_id));
+          if (changed !== undefined) return changed;
+        }
+        if (table === "idx_payouts" && (field === "status" || field === "status_block")) {
+          const reported = attribution.payoutResult.get(String(row.payout_id));
+          if (reported !== undefined) return reported;
+        }
+        if (row.tx_hash !== undefined && row.log_index !== undefined) {
+          const s = attribution.byLog.get(`${row.tx_hash}:${row.log_index}`);
+          if (s !== undefined) return s;
+        }
+        const tx = (row.tx_hash ?? row.opened_tx) as string | undefined;
+        return tx !== undefined ? (attribution.byTx.get(tx) ?? null) : null;
+      };
+      for (const row of indexRows) {
+        compared++;
+        const key = keyOf(row);
+        const chainRow = chainRows.get(key);
+        if (!chainRow) {
+          divergences.push({ sequence: sequenceOf(row), how: "extra", table, key });
+          continue;
+        }
+        chainRows.delete(key);
+        for (const column of names) {
+          if (str(row[column]) === str(chainRow[column])) continue;
+          divergences.push({ sequence: sequenceOf(chainRow, column), how: "altered", table, key, field: column, indexValue: str(row[column]), chainValue: str(chainRow[column]) });
+        }
+      }
+      for (const [key, row] of chainRows) divergences.push({ sequence: sequenceOf(row), how: "missing", table, key });
+    }
+    return compared;
+  }
+
+  /** The audit's own links: each entry's operation, each operation's transaction. */
+  private compareAuditLinks(block: number, attribution: ChainAttribution, divergences: Divergence[]): number {
+    const rows = this.db.prepare("SELECT tx_hash, log_index, sequence FROM audit_entries WHERE block_number <= ?").all(block) as { tx_hash: string; log_index: number; sequence: number }[];
+    for (const row of rows) {
+      const chainSequence = attribution.byLog.get(`${row.tx_hash}:${row.log_index}`);
+      if (chainSequence === row.sequence) continue;
+      divergences.push({
+        sequence: chainSequence ?? row.sequence, how: chainSequence === undefined ? "extra" : "altered", table: "audit_entries",
+        key: `tx_hash=${row.tx_hash}, log_index=${row.log_index}`, field: "sequence", indexValue: String(row.sequence), chainValue: str(chainSequence),
+      });
+    }
+    return rows.length;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Read-only views of the ledger for services, as plain values (no ethers types cross this boundary).
+ */
+import { Contract, type JsonRpcProvider } from "ethers";
+import { ACCOUNT_STATUSES, ledgerInterface, PLAN_KINDS } from "./ledgerInterface.js";
+
+export interface AccountSnapshot {
+  accountId: string;
+  member: string;
+  plan: string;
+  kind: "PersonalPension" | "EnterpriseAnnuity";
+  status: string;
+  contributions: bigint;
+  employerContributions: bigint;
+  investmentReturns: bigint;
+  payouts: bigint;
+  tax: bigint;
+  forfeitures: bigint;
+  balance: bigint;
+  employerVested: bigint;
+  employerUnvested: bigint;
+}
+
+export interface LedgerReader {
+  /** undefined when the ledger has no such account. */
+  getAccount(accountId: string): Promise<AccountSnapshot | undefined>;
+  contributionsInYear(member: string, year: number): Promise<{ contributed: bigint; remaining: bigint }>;
+  annualCap(year: number): Promise<bigint>;
+  headBlock(): Promise<number>;
+}
+
+export function createLedgerReader(provider: JsonRpcProvider, ledgerAddress: string): LedgerReader {
+  const ledger = new Contract(ledgerAddress, ledgerInterface, provider);
+  return {
+    async getAccount(accountId) {
+      let view: Record<string, unknown> & unknown[];
+      try {
+        view = await ledger.getFunction("getAccount").staticCall(accountId);
+      } catch (error) {
+        if ((error as { code?: string }).code === "CALL_EXCEPTION") return undefined;
+        throw error;
+      }
+      const status = ACCOUNT_STATUSES[Number(view.status)] ?? "None";
+      if (status === "None") return undefined;
+      return {
+        accountId: accountId.toLowerCase(),
+        member: String(view.member).toLowerCase(),
+        plan: String(view.plan).toLowerCase(),
+        kind: PLAN_KINDS[Number(view.kind)] ?? "PersonalPension",
+        status,
+        contributions: view.contributions as bigint,
+        employerContributions: view.employerContributions as bigint,
+        investmentReturns: view.investmentReturns as bigint,
+        payouts: view.payouts as bigint,
+        tax: view.tax as bigint,
+        forfeitures: view.forfeitures as bigint,
+        balance: view.balance as bigint,
+        employerVested: view.employerVested as bigint,
+        employerUnvested: view.employerUnvested as bigint,
+      };
+    },
+    async contributionsInYear(member, year) {
+      const [contributed, remaining] = (await ledger.getFunction("contributionsInYear").staticCall(member, year)) as [bigint, bigint];
+      return { contributed, remaining };
+    },
+    async annualCap(year) {
+      return (await ledger.getFunction("annualCap").staticCall(year)) as bigint;
+    },
+    headBlock: () => provider.getBlockNumber(),
+  };
+}

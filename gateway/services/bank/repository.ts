@@ -1,0 +1,332 @@
+/**
+ * The bank adapter's tables (migration 4): processed bookings by dedup key, the suspense list, payroll files
+ * awaiting the employer's money, produced payment-instruction files and reported payout results. Amounts are
+ * integer fen as decimal TEXT. Synchronous (node:sqlite), so a caller can write these rows in the same
+ * transaction as the outbox rows they belong to. No ID numbers, names or cards are stored here: payroll items
+ * hold the member's pseudonym.
+ */
+import type { Database } from "../../store/database.js";
+
+export type ProcessedOutcome = "credited" | "released" | "held" | "suspense" | "creditFailed";
+
+export interface ProcessedBooking {
+  dedupKey: string;
+  messageId: string;
+  outcome: ProcessedOutcome;
+  bankReference: string;
+  amountFen: bigint | null;
+  bookedAt: number | null;
+  chainBankRef: string | null;
+  operationId: string | null;
+  payrollReference: string | null;
+  suspenseId: string | null;
+}
+
+export type SuspenseStatus = "open" | "assigned" | "returnRequested";
+
+export interface SuspenseRecord {
+  id: string;
+  dedupKey: string | null;
+  messageId: string;
+  account: string;
+  bankReference: string | null;
+  amountFen: bigint | null;
+  amountText: string;
+  currency: string;
+  bookedAt: number | null;
+  reason: { code: string; zh: string; en: string };
+  status: SuspenseStatus;
+  operationId: string | null;
+  resolutionNote: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+}
+
+export interface PayrollItem {
+  member: string;
+  wageBase: string;
+  employerAmount: string;
+  employeeAmount: string;
+}
+
+export interface PayrollFileRecord {
+  payrollReference: string;
+  planCode: string;
+  /** YYYYMM. */
+  period: number;
+  employer: string;
+  totalFen: bigint;
+  lineCount: number;
+  items: PayrollItem[];
+  status: "awaitingFunds" | "released";
+  held: { dedupKey: string; amountFen: string; bookedAt: number; suspenseId: string }[];
+  operationIds: string[];
+  submittedAt: string;
+  releasedAt: string | null;
+}
+
+export interface PaymentFileRecord {
+  runId: number;
+  messageId: string;
+  fileName: string;
+  version: string;
+  payouts: number;
+  controlSumFen: bigint;
+  executionDate: string;
+  createdAt: number;
+}
+
+export interface PayoutReportRecord {
+  payoutId: number;
+  runId: number;
+  outcome: "paid" | "failed";
+  statusCode: string;
+  messageId: string;
+  operationId: string;
+  reportedAt: string;
+}
+
+type Row = Record<string, any>;
+const big = (v: unknown) => (v === null || v === undefined ? null : BigInt(v as string));
+
+export class BankRepository {
+  constructor(private readonly database: Database) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  // ── processed bookings ──
+
+  processed(dedupKey: string): ProcessedBooking | undefined {
+    const r = this.db.prepare("SELECT * FROM bank_processed_keys WHERE dedup_key = ?").get(dedupKey) as Row | undefined;
+    return r
+      ? {
+          dedupKey: r.dedup_key, messageId: r.message_id, outcome: r.outcome, bankReference: r.bank_reference, amountFen: big(r.amount_fen),
+          bookedAt: r.booked_at, chainBankRef: r.chain_bank_ref, operationId: r.operation_id, payrollReference: r.payroll_reference,
+          suspenseId: r.suspense_id,
+        }
+      : undefined;
+  }
+
+  isProcessed(dedupKey: string): boolean {
+    return this.db.prepare("SELECT 1 FROM bank_processed_keys WHERE dedup_key = ?").get(dedupKey) !== undefined;
+  }
+
+  /** Fails (primary key) if the key is there already: the last guard against crediting a booking twice. */
+  recordProcessed(b: Omit<ProcessedBooking, "amountFen"> & { amountFen: bigint | null }, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO bank_processed_keys (dedup_key, message_id, outcome, bank_reference, amount_fen, booked_at, chain_bank_ref, operation_id,
+         payroll_reference, suspense_id, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(b.dedupKey, b.messageId, b.outcome, b.bankReference, b.amountFen?.toString() ?? null, b.bookedAt, b.chainBankRef, b.operationId,
+        b.payrollReference, b.suspenseId, now);
+  }
+
+  markCreditFailed(dedupKey: string, suspenseId: string): void {
+    this.db.prepare("UPDATE bank_processed_keys SET outcome = 'creditFailed', suspense_id = ? WHERE dedup_key = ?").run(suspenseId, dedupKey);
+  }
+
+  /**
+   * Credits the gateway sent whose operation the ledger refused (e.g. over the annual cap): to move to suspense.
+   * A refusal because the chain already has the bank reference is not one: that booking was credited before.
+   */
+  failedCredits(): (ProcessedBooking & { error: { code: string; message: string } | null })[] {
+    const rows = this.db
+      .prepare(
+        `SELECT k.dedup_key, o.error_json FROM bank_processed_keys k JOIN operations o ON o.id = k.operation_id
+         WHERE k.outcome = 'credited' AND o.state = 'failed'
+         AND COALESCE(json_extract(o.error_json, '$.code'), '') <> 'BANK_REFERENCE_ALREADY_USED'`,
+      )
+      .all() as Row[];
+    return rows.map((r) => ({ ...this.processed(r.dedup_key)!, error: r.error_json ? JSON.parse(r.error_json) : null }));
+  }
+
+  /** Credits and payroll releases (with their operations' states checked by the caller). */
+  bookings(outcomes: readonly ProcessedOutcome[]): ProcessedBooking[] {
+    const rows = this.db
+      .prepare(`SELECT dedup_key FROM bank_processed_keys WHERE outcome IN (${outcomes.map(() => "?").join(", ")}) ORDER BY processed_at, dedup_key`)
+      .all(...outcomes) as Row[];
+    return rows.map((r) => this.processed(r.dedup_key)!);
+  }
+
+  // ── suspense ──
+
+  insertSuspense(s: Omit<SuspenseRecord, "status" | "operationId" | "resolutionNote" | "resolvedBy" | "resolvedAt">): void {
+    this.db
+      .prepare(
+        `INSERT INTO bank_suspense (id, dedup_key, message_id, account, bank_reference, amount_fen, amount_text, currency, booked_at, reason_code,
+         reason_zh, reason_en, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+      )
+      .run(s.id, s.dedupKey, s.messageId, s.account, s.bankReference, s.amountFen?.toString() ?? null, s.amountText, s.currency, s.bookedAt,
+        s.reason.code, s.reason.zh, s.reason.en, s.createdAt);
+  }
+
+  private suspenseOf(r: Row | undefined): SuspenseRecord | undefined {
+    if (!r) return undefined;
+    return {
+      id: r.id, dedupKey: r.dedup_key, messageId: r.message_id, account: r.account, bankReference: r.bank_reference, amountFen: big(r.amount_fen),
+      amountText: r.amount_text, currency: r.currency, bookedAt: r.booked_at, reason: { code: r.reason_code, zh: r.reason_zh, en: r.reason_en },
+      status: r.status, operationId: r.operation_id, resolutionNote: r.resolution_note, resolvedBy: r.resolved_by, resolvedAt: r.resolved_at,
+      createdAt: r.created_at,
+    };
+  }
+
+  suspense(id: string): SuspenseRecord | undefined {
+    return this.suspenseOf(this.db.prepare("SELECT * FROM bank_suspense WHERE id = ?").get(id) as Row | undefined);
+  }
+
+  listSuspense(status: SuspenseStatus | undefined, limit: number, offset: number): { items: SuspenseRecord[]; total: number } {
+    const where = status ? "WHERE status = ?" : "";
+    const args = status ? [status] : [];
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM bank_suspense ${where}`).get(...args) as { n: number }).n;
+    const items = (this.db.prepare(`SELECT * FROM bank_suspense ${where} ORDER BY created_at, id LIMIT ? OFFSET ?`).all(...args, limit, offset) as Row[])
+      .map((r) => this.suspenseOf(r)!);
+    return { items, total };
+  }
+
+  resolveSuspense(id: string, status: "assigned" | "returnRequested", by: string, note: string | null, operationId: string | null, at: string): boolean {
+    const result = this.db
+      .prepare("UPDATE bank_suspense SET status = ?, resolved_by = ?, resolution_note = ?, operation_id = ?, resolved_at = ? WHERE id = ? AND status = 'open'")
+      .run(status, by, note, operationId, at, id);
+    return result.changes > 0;
+  }
+
+  // ── payroll files ──
+
+  payrollFile(reference: string): PayrollFileRecord | undefined {
+    const r = this.db.prepare("SELECT * FROM bank_payroll_files WHERE payroll_reference = ?").get(reference) as Row | undefined;
+    if (!r) return undefined;
+    return {
+      payrollReference: r.payroll_reference, planCode: r.plan_code, period: r.period, employer: r.employer, totalFen: BigInt(r.total_fen),
+      lineCount: r.line_count, items: JSON.parse(r.items_json), status: r.status, held: JSON.parse(r.held_json),
+      operationIds: JSON.parse(r.operation_ids_json), submittedAt: r.submitted_at, releasedAt: r.released_at,
+    };
+  }
+
+  /** Stores a file awaiting funds; a file under the same reference still awaiting funds is replaced (a corrected file). */
+  savePayrollFile(f: Omit<PayrollFileRecord, "status" | "held" | "operationIds" | "releasedAt">): void {
+    this.db
+      .prepare(
+        `INSERT INTO bank_payroll_files (payroll_reference, plan_code, period, employer, total_fen, line_count, items_json, status, submitted_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'awaitingFunds', ?)
+         ON CONFLICT (payroll_reference) DO UPDATE SET plan_code = excluded.plan_code, period = excluded.period, employer = excluded.employer,
+           total_fen = excluded.total_fen, line_count = excluded.line_count, items_json = excluded.items_json, submitted_at = excluded.submitted_at
+         WHERE bank_payroll_files.status = 'awaitingFunds'`,
+      )
+      .run(f.payrollReference, f.planCode, f.period, f.employer, f.totalFen.toString(), f.lineCount, JSON.stringify(f.items), f.submittedAt);
+  }
+
+  markPayrollReleased(reference: string, operationIds: string[], at: string): void {
+    this.db
+      .prepare("UPDATE bank_payroll_files SET status = 'released', operation_ids_json = ?, released_at = ? WHERE payroll_reference = ?")
+      .run(JSON.stringify(operationIds), at, reference);
+  }
+
+  addPayrollHold(reference: string, hold: PayrollFileRecord["held"][number]): void {
+    const file = this.payrollFile(reference);
+    if (!file) return;
+    this.db.prepare("UPDATE bank_payroll_files SET held_json = ? WHERE payroll_reference = ?").run(JSON.stringify([...file.held, hold]), reference);
+  }
+
+  // ── payment instruction files and payout results ──
+
+  paymentFile(runId: number): PaymentFileRecord | undefined {
+    const r = this.db.prepare("SELECT * FROM bank_payment_files WHERE run_id = ?").get(runId) as Row | undefined;
+    return r ? this.paymentFileOf(r) : undefined;
+  }
+
+  paymentFileByMessageId(messageId: string): PaymentFileRecord | undefined {
+    const r = this.db.prepare("SELECT * FROM bank_payment_files WHERE message_id = ?").get(messageId) as Row | undefined;
+    return r ? this.paymentFileOf(r) : undefined;
+  }
+
+  paymentFiles(): PaymentFileRecord[] {
+    return (this.db.prepare("SELECT * FROM bank_payment_files ORDER BY run_id").all() as Row[]).map((r) => this.paymentFileOf(r));
+  }
+
+  private paymentFileOf(r: Row): PaymentFileRecord {
+    return {
+      runId: r.run_id, messageId: r.message_id, fileName: r.file_name, version: r.version, payouts: r.payouts, controlSumFen: BigInt(r.control_sum_fen),
+      executionDate: r.execution_date, createdAt: r.created_at,
+    };
+  }
+
+  savePaymentFile(f: PaymentFileRecord): void {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO bank_payment_files (run_id, message_id, file_name, version, payouts, control_sum_fen, execution_date, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(f.runId, f.messageId, f.fileName, f.version, f.payouts, f.controlSumFen.toString(), f.executionDate, f.createdAt);
+  }
+
+  payoutReport(payoutId: number): PayoutReportRecord | undefined {
+    const r = this.db.prepare("SELECT * FROM bank_payout_reports WHERE payout_id = ?").get(payoutId) as Row | undefined;
+    return r
+      ? { payoutId: r.payout_id, runId: r.run_id, outcome: r.outcome, statusCode: r.status_code, messageId: r.message_id, operationId: r.operation_id, reportedAt: r.reported_at }
+      : undefined;
+  }
+
+  savePayoutReport(r: PayoutReportRecord): void {
+    this.db
+      .prepare("INSERT INTO bank_payout_reports (payout_id, run_id, outcome, status_code, message_id, operation_id, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(r.payoutId, r.runId, r.outcome, r.statusCode, r.messageId, r.operationId, r.reportedAt);
+  }
+
+  deletePayoutReport(payoutId: number, operationId: string): void {
+    this.db.prepare("DELETE FROM bank_payout_reports WHERE payout_id = ? AND operation_id = ?").run(payoutId, operationId);
+  }
+
+  // ── event index reads the adapter needs ──
+
+  indexedAccountStatus(accountId: string): string | undefined {
+    const r = this.db.prepare("SELECT status FROM idx_accounts WHERE account_id = ?").get(accountId.toLowerCase()) as Row | undefined;
+    return r?.status;
+  }
+
+  accountMember(accountId: string): string | undefined {
+    const r = this.db.prepare("SELECT member FROM idx_accounts WHERE account_id = ?").get(accountId.toLowerCase()) as Row | undefined;
+    return r?.member;
+  }
+
+  settlementRun(runId: number): { runId: number; payouts: number; merkleRoot: string; blockNumber: number } | undefined {
+    const r = this.db.prepare("SELECT run_id, payouts, merkle_root, block_number FROM idx_settlement_runs WHERE run_id = ?").get(runId) as Row | undefined;
+    return r ? { runId: r.run_id, payouts: r.payouts, merkleRoot: r.merkle_root, blockNumber: r.block_number } : undefined;
+  }
+
+  payoutsOfRun(runId: number): IndexedPayout[] {
+    return (this.db.prepare("SELECT * FROM idx_payouts WHERE run_id = ? ORDER BY payout_id").all(runId) as Row[]).map(payoutOf);
+  }
+
+  payout(payoutId: number): IndexedPayout | undefined {
+    const r = this.db.prepare("SELECT * FROM idx_payouts WHERE payout_id = ?").get(payoutId) as Row | undefined;
+    return r ? payoutOf(r) : undefined;
+  }
+
+  /** Heir name and card, still encrypted (decrypted by the heir vault). */
+  heirSealed(heirRef: string): { nameEnc: string; bankCardEnc: string } | undefined {
+    const r = this.db.prepare("SELECT name_enc, bank_card_enc FROM claim_heirs WHERE heir_ref = ?").get(heirRef.toLowerCase()) as Row | undefined;
+    return r ? { nameEnc: r.name_enc, bankCardEnc: r.bank_card_enc } : undefined;
+  }
+}
+
+export interface IndexedPayout {
+  payoutId: number;
+  accountId: string;
+  runId: number;
+  payee: string;
+  gross: bigint;
+  tax: bigint;
+  net: bigint;
+  status: string;
+}
+
+function payoutOf(r: Row): IndexedPayout {
+  return {
+    payoutId: r.payout_id, accountId: r.account_id, runId: r.run_id, payee: r.payee, gross: BigInt(r.gross), tax: BigInt(r.tax), net: BigInt(r.net),
+    status: r.status,
+  };
+}

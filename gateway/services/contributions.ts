@@ -1,0 +1,84 @@
+/**
+ * Contributions: one personal-pension contribution, a batch under one bank reference, and an employer's
+ * enterprise-annuity payroll batch. The bank's reference for the incoming money goes on chain (hashed), so the
+ * same bank message delivered twice credits once.
+ */
+import { id as keccakUtf8 } from "ethers";
+import { AppError } from "../errors.js";
+import type { Caller, ServiceDeps, WriteOptions } from "./context.js";
+import { pseudonymFor, type MemberRef } from "./members.js";
+import type { OperationService, WriteOutcome } from "./operations.js";
+import { planIdOf } from "./plans.js";
+
+/** The on-chain bank reference: keccak256 of the bank's reference text. */
+export function bankRefOf(reference: string): string {
+  return keccakUtf8(`bank-ref:${reference}`);
+}
+
+export interface ContributionInput {
+  member: MemberRef;
+  amount: bigint;
+  /** The bank's booking time. */
+  bookedAt: Date;
+  bankReference: string;
+}
+
+function bookedAtSeconds(at: Date, field: string, now: Date): number {
+  if (at.getTime() > now.getTime() + 60_000) {
+    throw new AppError("VALIDATION_FAILED", `${field} is in the future.`, { field, details: { reason: "in the future" } });
+  }
+  return Math.floor(at.getTime() / 1000);
+}
+
+function positive(amount: bigint, field: string): string {
+  if (amount <= 0n) throw new AppError("VALIDATION_FAILED", `${field} must be more than 0 fen.`, { field, details: { reason: "not positive" } });
+  if (amount >= 2n ** 64n) throw new AppError("VALIDATION_FAILED", `${field} is too large.`, { field, details: { reason: "too large" } });
+  return amount.toString();
+}
+
+export class ContributionService {
+  constructor(private readonly deps: ServiceDeps, private readonly operations: OperationService) {}
+
+  contribute(caller: Caller, input: ContributionInput, options: WriteOptions = {}): Promise<WriteOutcome> {
+    const now = this.deps.clock();
+    const member = pseudonymFor(this.deps.store, input.member, "residentId", now);
+    return this.operations.submit(caller, {
+      kind: "contribute",
+      request: {
+        bankRef: bankRefOf(input.bankReference),
+        member,
+        amount: positive(input.amount, "amount"),
+        bookedAt: bookedAtSeconds(input.bookedAt, "bookedAt", now),
+      },
+    }, options);
+  }
+
+  contributeBatch(caller: Caller, input: { bankReference: string; items: Omit<ContributionInput, "bankReference">[] }, options: WriteOptions = {}): Promise<WriteOutcome> {
+    const now = this.deps.clock();
+    const items = input.items.map((item, i) => ({
+      member: pseudonymFor(this.deps.store, item.member, `items.${i}.residentId`, now),
+      amount: positive(item.amount, `items.${i}.amount`),
+      bookedAt: bookedAtSeconds(item.bookedAt, `items.${i}.bookedAt`, now),
+    }));
+    return this.operations.submit(caller, { kind: "contributeBatch", request: { bankRef: bankRefOf(input.bankReference), items } }, options);
+  }
+
+  /** An employer's monthly payroll batch for one plan (period = YYYYMM). Used by the bank's payroll adapter. */
+  contributeAnnuityBatch(
+    caller: Caller,
+    input: { bankReference: string; planCode: string; period: number; items: { member: MemberRef; wageBase: bigint; employerAmount: bigint; employeeAmount: bigint }[] },
+    options: WriteOptions = {},
+  ): Promise<WriteOutcome> {
+    const now = this.deps.clock();
+    const items = input.items.map((item, i) => ({
+      member: pseudonymFor(this.deps.store, item.member, `items.${i}.residentId`, now),
+      wageBase: item.wageBase.toString(),
+      employerAmount: item.employerAmount.toString(),
+      employeeAmount: item.employeeAmount.toString(),
+    }));
+    return this.operations.submit(caller, {
+      kind: "contributeAnnuityBatch",
+      request: { bankRef: bankRefOf(input.bankReference), plan: planIdOf(input.planCode), period: input.period, items },
+    }, options);
+  }
+}

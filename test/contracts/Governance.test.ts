@@ -1,0 +1,132 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { CAP, cst, deployLedger, latest, openAccount, ref } from "./helpers/ledger.js";
+
+const connection = await network.connect();
+const { ethers, networkHelpers } = connection;
+
+async function governanceFixture() {
+  await networkHelpers.time.increaseTo(Math.max(cst(2026, 12, 3, 10), (await latest(ethers)) + 1));
+  const l = await deployLedger(connection);
+  const [alice] = await openAccount(l, "alice");
+  return { ...l, alice };
+}
+
+describe("PensionLedger governance", function () {
+  describe("initialize", function () {
+    it("sets the default parameters from 2024 on and nothing before", async function () {
+      const { ledger } = await networkHelpers.loadFixture(governanceFixture);
+      expect(await ledger.annualCap(2024)).to.equal(CAP);
+      expect(await ledger.annualCap(2031)).to.equal(CAP);
+      expect(await ledger.annualCap(2023)).to.equal(0n);
+      expect(await ledger.withdrawalTaxRate(2026)).to.equal(300n);
+      expect(await ledger.withdrawalTaxRate(2023)).to.equal(0n);
+      expect(await ledger.enterpriseLimits(2026)).to.deep.equal([800n, 1_200n]);
+      expect(await ledger.enterpriseLimits(2023)).to.deep.equal([0n, 0n]);
+    });
+
+    it("cannot be called again", async function () {
+      const { ledger, operator } = await networkHelpers.loadFixture(governanceFixture);
+      const a = operator.address;
+      await expect(ledger.initialize(a, a, a, a, a, a)).to.be.revertedWithCustomError(ledger, "InvalidInitialization");
+    });
+  });
+
+  describe("setAnnualCap", function () {
+    it("applies a new cap from its year on and leaves earlier years alone", async function () {
+      const { ledger, asOperator, asBank, alice } = await networkHelpers.loadFixture(governanceFixture);
+      await expect(asOperator.setAnnualCap(2027, 1_500_000n)).to.emit(ledger, "AnnualCapSet").withArgs(2027, 1_500_000n);
+      expect(await ledger.annualCap(2026)).to.equal(CAP);
+      expect(await ledger.annualCap(2027)).to.equal(1_500_000n);
+      await networkHelpers.time.increaseTo(cst(2027, 1, 2));
+      await asBank.contribute(ref(ethers, "c"), alice, 1_500_000n, cst(2027, 1, 1));
+      expect(await ledger.contributionsInYear(alice, 2027)).to.deep.equal([1_500_000n, 0n]);
+    });
+
+    it("replaces the cap of the latest year and rejects a year before it, a zero cap or one beyond 48 bits", async function () {
+      const { ledger, asOperator } = await networkHelpers.loadFixture(governanceFixture);
+      await asOperator.setAnnualCap(2027, 1_500_000n);
+      await asOperator.setAnnualCap(2027, 1_400_000n);
+      expect(await ledger.annualCap(2030)).to.equal(1_400_000n);
+      await expect(asOperator.setAnnualCap(2026, 1n)).to.be.revertedWithCustomError(ledger, "ParameterInvalid").withArgs("fromYear", 2026n);
+      await expect(asOperator.setAnnualCap(2028, 0n)).to.be.revertedWithCustomError(ledger, "ParameterInvalid").withArgs("capFen", 0n);
+      await expect(asOperator.setAnnualCap(2028, 2n ** 48n))
+        .to.be.revertedWithCustomError(ledger, "ParameterInvalid")
+        .withArgs("capFen", 2n ** 48n);
+      await expect(asOperator.setAnnualCap(1969, 1n)).to.be.revertedWithCustomError(ledger, "ParameterInvalid").withArgs("fromYear", 1969n);
+    });
+  });
+
+  describe("setWithdrawalTaxRate", function () {
+    it("sets a rate from a year on, accepts 10,000 bps and rejects more", async function () {
+      const { ledger, asOperator } = await networkHelpers.loadFixture(governanceFixture);
+      await expect(asOperator.setWithdrawalTaxRate(2028, 10_000)).to.emit(ledger, "WithdrawalTaxRateSet").withArgs(2028, 10_000);
+      await asOperator.setWithdrawalTaxRate(2028, 250);
+      expect(await ledger.withdrawalTaxRate(2027)).to.equal(300n);
+      expect(await ledger.withdrawalTaxRate(2028)).to.equal(250n);
+      await expect(asOperator.setWithdrawalTaxRate(2029, 10_001))
+        .to.be.revertedWithCustomError(ledger, "ParameterInvalid")
+        .withArgs("rateBps", 10_001n);
+    });
+  });
+
+  describe("setEnterpriseLimits", function () {
+    it("sets both limits from a year on and rejects an employer limit above the total or a total above 100 %", async function () {
+      const { ledger, asOperator } = await networkHelpers.loadFixture(governanceFixture);
+      await expect(asOperator.setEnterpriseLimits(2027, 900, 1_300)).to.emit(ledger, "EnterpriseLimitsSet").withArgs(2027, 900, 1_300);
+      await asOperator.setEnterpriseLimits(2027, 850, 1_250);
+      expect(await ledger.enterpriseLimits(2027)).to.deep.equal([850n, 1_250n]);
+      await expect(asOperator.setEnterpriseLimits(2028, 1_301, 1_300))
+        .to.be.revertedWithCustomError(ledger, "ParameterInvalid")
+        .withArgs("employerBps", 1_301n);
+      await expect(asOperator.setEnterpriseLimits(2028, 0, 10_001))
+        .to.be.revertedWithCustomError(ledger, "ParameterInvalid")
+        .withArgs("totalBps", 10_001n);
+      await expect(asOperator.setEnterpriseLimits(2028, 0, 0))
+        .to.be.revertedWithCustomError(ledger, "ParameterInvalid")
+        .withArgs("totalBps", 0n);
+    });
+  });
+
+  describe("pause and unpause", function () {
+    it("stops every ledger operation until unpaused", async function () {
+      const { ledger, asOperator, asBank, alice } = await networkHelpers.loadFixture(governanceFixture);
+      await expect(asOperator.pause()).to.emit(ledger, "Paused");
+      await expect(asBank.contribute(ref(ethers, "c"), alice, 1n, (await latest(ethers)) - 1)).to.be.revertedWithCustomError(
+        ledger,
+        "EnforcedPause",
+      );
+      await expect(asOperator.setAnnualCap(2030, 1n)).to.be.revertedWithCustomError(ledger, "EnforcedPause");
+      await expect(asOperator.pause()).to.be.revertedWithCustomError(ledger, "EnforcedPause");
+      await expect(asOperator.unpause()).to.emit(ledger, "Unpaused");
+      await expect(asOperator.unpause()).to.be.revertedWithCustomError(ledger, "ExpectedPause");
+      await asBank.contribute(ref(ethers, "c"), alice, 1n, (await latest(ethers)) - 1);
+      expect((await ledger.contributionsInYear(alice, 2026))[0]).to.equal(1n);
+    });
+
+    it("still lets the operator revoke a compromised key while paused", async function () {
+      const { ledger, asOperator, bank } = await networkHelpers.loadFixture(governanceFixture);
+      await asOperator.pause();
+      await expect(asOperator.revokeRole(await ledger.BANK_ROLE(), bank.address)).to.emit(ledger, "RoleRevoked");
+      expect(await ledger.hasRole(await ledger.BANK_ROLE(), bank.address)).to.equal(false);
+    });
+  });
+
+  describe("roles", function () {
+    it("exposes each role id as keccak256 of its name", async function () {
+      const { ledger } = await networkHelpers.loadFixture(governanceFixture);
+      for (const name of ["OPERATOR_ROLE", "BANK_ROLE", "SOCIAL_SECURITY_ROLE", "TAX_BUREAU_ROLE", "INVESTMENT_MANAGER_ROLE", "KEEPER_ROLE"]) {
+        expect(await (ledger as unknown as Record<string, () => Promise<string>>)[name]()).to.equal(ethers.id(name));
+      }
+    });
+
+    it("lets a holder renounce its own role as a recorded operation", async function () {
+      const { ledger, keeper } = await networkHelpers.loadFixture(governanceFixture);
+      const role = await ledger.KEEPER_ROLE();
+      const [before] = await ledger.auditState();
+      await ledger.connect(keeper).renounceRole(role, keeper.address);
+      expect(await ledger.hasRole(role, keeper.address)).to.equal(false);
+      expect((await ledger.auditState())[0]).to.equal(before + 1n);
+    });
+  });
+});

@@ -1,0 +1,659 @@
+/**
+ * The gateway's HTTP API against a real anvil chain (random port) with the ledger deployed, and a real SQLite
+ * file: each operation's success, its validation errors and its role refusals.
+ */
+import { expect } from "chai";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { createMetrics } from "../../gateway/api/metrics.js";
+import { createApp } from "../../gateway/app.js";
+import type { RunningGateway } from "../../gateway/gateway.js";
+import { residentIdCheckCharacter } from "../../gateway/domain/residentId.js";
+import { createLogger } from "../../gateway/logger.js";
+import { ApiClient, createTestStack, isoNow, newResidentId, startInProcessGateway, type TestStack } from "./harness.js";
+
+const CAP = 1_200_000; // 12,000 yuan in fen (domain.md)
+const withCheckCharacter = (first17: string) => first17 + residentIdCheckCharacter(first17);
+
+describe("gateway API (real chain, real SQLite file)", function () {
+  let stack: TestStack;
+  let gateway: RunningGateway;
+  let logs = "";
+  let bank: ApiClient, operator: ApiClient, socialSecurity: ApiClient, keeper: ApiClient, investmentManager: ApiClient, auditor: ApiClient, taxBureau: ApiClient;
+  let anonymous: ApiClient;
+  const usedIds: string[] = [];
+  let bankCardSeq = 100;
+
+  const residentId = () => {
+    const id = newResidentId();
+    usedIds.push(id);
+    return id;
+  };
+  const outboxSize = () => gateway.store.operations.list().length;
+
+  async function openAccount(id = residentId()) {
+    const res = await bank.post("/v1/personal-accounts?wait=true", { residentId: id, name: "测试成员", bankCard: `62220202001122${bankCardSeq++}` });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.state).to.equal("succeeded");
+    return { residentId: id, accountId: res.body.result.accountId as string, pensionReference: res.body.result.pensionReference as string };
+  }
+
+  before(async function () {
+    this.timeout(180_000);
+    stack = await createTestStack({ BODY_LIMIT_BYTES: "65536" });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logs += chunk.toString();
+        done();
+      },
+    });
+    gateway = await startInProcessGateway(stack, { logger: createLogger("info", sink) });
+    const client = (token?: string) => new ApiClient(gateway.url, token);
+    bank = client(stack.tokens.bank);
+    operator = client(stack.tokens.operator);
+    socialSecurity = client(stack.tokens.socialSecurity);
+    keeper = client(stack.tokens.keeper);
+    investmentManager = client(stack.tokens.investmentManager);
+    auditor = client(stack.tokens.auditor);
+    taxBureau = client(stack.tokens.taxBureau);
+    anonymous = client();
+  });
+
+  after(async function () {
+    await gateway?.stop();
+    await stack?.destroy();
+  });
+
+  describe("authentication and the HTTP envelope", () => {
+    it("answers 401 UNAUTHENTICATED without a credential and writes nothing", async () => {
+      const before = outboxSize();
+      const res = await anonymous.post("/v1/contributions", { residentId: residentId(), amount: 1, bookedAt: isoNow(), bankReference: "X" });
+      expect(res.status).to.equal(401);
+      expect(res.body.code).to.equal("UNAUTHENTICATED");
+      expect(outboxSize()).to.equal(before);
+    });
+
+    it("answers 401 for an unknown token", async () => {
+      const res = await new ApiClient(gateway.url, "pl_bank_" + "A".repeat(43)).get("/v1/operations/00000000-0000-4000-8000-000000000000");
+      expect(res.status).to.equal(401);
+      expect(res.body).to.deep.equal({ code: "UNAUTHENTICATED", message: "Missing or invalid credential." });
+    });
+
+    it("refuses a body over the limit with 413 PAYLOAD_TOO_LARGE", async () => {
+      const res = await bank.post("/v1/contribution-batches", { bankReference: "big", items: [], padding: "x".repeat(70_000) });
+      expect(res.status).to.equal(413);
+      expect(res.body.code).to.equal("PAYLOAD_TOO_LARGE");
+      expect(res.body.details.limitBytes).to.equal(65536);
+    });
+
+    it("refuses a body that is not JSON with 415, and broken JSON with 400 naming the body", async () => {
+      const plain = await bank.post("/v1/contributions", "amount=1", { "content-type": "text/plain" });
+      expect(plain.status).to.equal(415);
+      expect(plain.body.code).to.equal("UNSUPPORTED_MEDIA_TYPE");
+      const broken = await bank.post("/v1/contributions", "{\"amount\":", { "content-type": "application/json" });
+      expect(broken.status).to.equal(400);
+      expect(broken.body).to.include({ code: "VALIDATION_FAILED", field: "body" });
+    });
+
+    it("sets security headers and a request id", async () => {
+      const res = await anonymous.get("/healthz");
+      expect(res.headers.get("x-content-type-options")).to.equal("nosniff");
+      expect(res.headers.get("content-security-policy")).to.contain("default-src 'self'");
+      expect(res.headers.get("x-request-id")).to.match(/^[0-9a-f-]{36}$/);
+    });
+
+    it("answers an unknown path with 404 NOT_FOUND in the error format", async () => {
+      const res = await anonymous.get("/nowhere");
+      expect(res.status).to.equal(404);
+      expect(res.body.code).to.equal("NOT_FOUND");
+    });
+  });
+
+  describe("openAccount", () => {
+    it("opens an account and returns its id and pension reference; getAccount shows it Active", async () => {
+      const { accountId, pensionReference } = await openAccount();
+      expect(accountId).to.match(/^0x[0-9a-f]{64}$/);
+      expect(pensionReference).to.match(/^PA[0-9]{18}$/);
+      const account = await bank.get(`/v1/accounts/${accountId}`);
+      expect(account.status).to.equal(200);
+      expect(account.body).to.deep.include({ status: "Active", kind: "PersonalPension", pensionReference });
+      expect(account.body.balances.balance).to.equal("0");
+      expect(account.body.thisYear).to.include({ contributed: "0", remaining: String(CAP), cap: String(CAP) });
+      expect(account.body.holder.residentIdMasked).to.match(/^110\*{11}/);
+    });
+
+    it("acknowledges with 202 and an operation id that getOperation follows to succeeded", async () => {
+      const res = await bank.post("/v1/personal-accounts", { residentId: residentId(), name: "异步", bankCard: "6222020200112299001" });
+      expect(res.status).to.equal(202);
+      expect(res.body.state).to.be.oneOf(["pending", "submitted"]);
+      const final = await bank.waitForOperation(res.body.operationId);
+      expect(final.state).to.equal("succeeded");
+      expect(final.transactions[0].txHash).to.match(/^0x[0-9a-f]{64}$/);
+      expect(final.blockNumber).to.be.a("number");
+    });
+
+    for (const [check, id] of [
+      ["length", "11010519491231002"],
+      ["characters", "1101051949123100AX"],
+      ["checkCharacter", "110105194912310021"],
+      ["birthDate", withCheckCharacter("11010519490230002")],
+    ] as const) {
+      it(`rejects a resident ID number failing the ${check} check with RESIDENT_ID_INVALID naming it`, async () => {
+        const before = outboxSize();
+        const res = await bank.post("/v1/personal-accounts", { residentId: id, name: "某人", bankCard: "6222020200112233445" });
+        expect(res.status).to.equal(400);
+        expect(res.body).to.include({ code: "RESIDENT_ID_INVALID", field: "residentId" });
+        expect(res.body.details.check).to.equal(check);
+        expect(res.body.message).to.not.contain(id);
+        expect(outboxSize()).to.equal(before);
+      });
+    }
+
+    it("rejects a missing name, a malformed card and an unknown field with VALIDATION_FAILED naming the field", async () => {
+      const noName = await bank.post("/v1/personal-accounts", { residentId: residentId(), bankCard: "6222020200112233445" });
+      expect(noName.body).to.include({ code: "VALIDATION_FAILED", field: "name" });
+      const badCard = await bank.post("/v1/personal-accounts", { residentId: residentId(), name: "某人", bankCard: "12-34" });
+      expect(badCard.body).to.include({ code: "VALIDATION_FAILED", field: "bankCard" });
+      const extra = await bank.post("/v1/personal-accounts", { residentId: residentId(), name: "某人", bankCard: "6222020200112233445", pseudonym: "0x00" });
+      expect(extra.status).to.equal(400);
+      expect(extra.body.code).to.equal("VALIDATION_FAILED");
+    });
+
+    for (const who of ["socialSecurity", "taxBureau", "auditor", "operator", "keeper", "investmentManager"] as const) {
+      it(`refuses openAccount to the ${who} credential with 403 and sends nothing to the chain`, async () => {
+        const before = outboxSize();
+        const client = new ApiClient(gateway.url, stack.tokens[who]);
+        const res = await client.post("/v1/personal-accounts", { residentId: residentId(), name: "某人", bankCard: "6222020200112233445" });
+        expect(res.status).to.equal(403);
+        expect(res.body.code).to.equal("FORBIDDEN_FOR_ROLE");
+        expect(outboxSize()).to.equal(before);
+      });
+    }
+
+    it("reports a second account for the same member as ACCOUNT_ALREADY_OPEN (409) when waiting", async () => {
+      const { residentId: id } = await openAccount();
+      const res = await bank.post("/v1/personal-accounts?wait=true", { residentId: id, name: "测试成员", bankCard: "6222020200112233999" });
+      expect(res.status).to.equal(409);
+      expect(res.body.code).to.equal("ACCOUNT_ALREADY_OPEN");
+      expect(res.body.details.operationId).to.be.a("string");
+    });
+
+    it("finds the account by resident ID number in the body", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      const res = await auditor.post("/v1/accounts/query", { residentId: id });
+      expect(res.status).to.equal(200);
+      expect(res.body.accountId).to.equal(accountId);
+      expect(res.body).to.not.have.property("holder");
+    });
+  });
+
+  describe("contribute", () => {
+    it("credits a contribution and getAccount shows it in the balance and this year's room", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      const res = await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 100_000, bookedAt: isoNow(-60), bankReference: `C-${id}` });
+      expect(res.status).to.equal(200);
+      const account = await bank.get(`/v1/accounts/${accountId}`);
+      expect(account.body.balances).to.include({ balance: "100000", personalContributions: "100000" });
+      expect(account.body.thisYear).to.include({ contributed: "100000", remaining: String(CAP - 100_000) });
+      expect(account.body.display.balance).to.equal("¥1,000.00");
+    });
+
+    it("accepts exactly the annual cap and rejects one fen more whole, stating the room left (0)", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      const atCap = await bank.post("/v1/contributions?wait=true", { residentId: id, amount: String(CAP), bookedAt: isoNow(-60), bankReference: `CAP-${id}` });
+      expect(atCap.status, JSON.stringify(atCap.body)).to.equal(200);
+      const over = await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 1, bookedAt: isoNow(-60), bankReference: `CAP1-${id}` });
+      expect(over.status).to.equal(422);
+      expect(over.body.code).to.equal("CONTRIBUTION_EXCEEDS_ANNUAL_CAP");
+      expect(over.body.details).to.include({ requested: "1", remaining: "0" });
+      const account = await bank.get(`/v1/accounts/${accountId}`);
+      expect(account.body.balances.balance).to.equal(String(CAP));
+    });
+
+    it("rejects a contribution one fen over the remaining room, reporting the room left", async () => {
+      const { residentId: id } = await openAccount();
+      await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 200_000, bookedAt: isoNow(-60), bankReference: `R1-${id}` });
+      const over = await bank.post("/v1/contributions?wait=true", { residentId: id, amount: CAP - 200_000 + 1, bookedAt: isoNow(-60), bankReference: `R2-${id}` });
+      expect(over.status).to.equal(422);
+      expect(over.body.details.remaining).to.equal(String(CAP - 200_000));
+      const op = await bank.get(`/v1/operations/${over.body.details.operationId}`);
+      expect(op.body.state).to.equal("failed");
+      expect(op.body.error.code).to.equal("CONTRIBUTION_EXCEEDS_ANNUAL_CAP");
+    });
+
+    it("credits the same bank reference once: a resent message fails with BANK_REFERENCE_ALREADY_USED", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      const body = { residentId: id, amount: 5_000, bookedAt: isoNow(-60), bankReference: `DUP-${id}` };
+      expect((await bank.post("/v1/contributions?wait=true", body)).status).to.equal(200);
+      const again = await bank.post("/v1/contributions?wait=true", body);
+      expect(again.status).to.equal(409);
+      expect(again.body.code).to.equal("BANK_REFERENCE_ALREADY_USED");
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.balances.balance).to.equal("5000");
+    });
+
+    it("accepts the pension reference instead of the ID number", async () => {
+      const { pensionReference, accountId } = await openAccount();
+      const res = await bank.post("/v1/contributions?wait=true", { pensionReference, amount: 700, bookedAt: isoNow(-60), bankReference: `PR-${pensionReference}` });
+      expect(res.status).to.equal(200);
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.balances.balance).to.equal("700");
+    });
+
+    for (const [label, amount, reason] of [
+      ["a float", 12.5, /whole number/],
+      ["a decimal string", "12.50", /whole number/],
+      ["an exponent string", "1e3", /digit string/],
+      ["a boolean", true, /integer number of fen/],
+    ] as const) {
+      it(`rejects ${label} as amount with VALIDATION_FAILED naming amount`, async () => {
+        const res = await bank.post("/v1/contributions", { residentId: residentId(), amount, bookedAt: isoNow(), bankReference: "F" });
+        expect(res.status).to.equal(400);
+        expect(res.body).to.include({ code: "VALIDATION_FAILED", field: "amount" });
+        expect(res.body.message).to.match(reason);
+      });
+    }
+
+    it("rejects zero and negative amounts, a future booking time and a missing bank reference", async () => {
+      for (const amount of [0, -1]) {
+        const res = await bank.post("/v1/contributions", { residentId: residentId(), amount, bookedAt: isoNow(), bankReference: "Z" });
+        expect(res.body).to.include({ code: "VALIDATION_FAILED", field: "amount" });
+      }
+      const future = await bank.post("/v1/contributions", { residentId: residentId(), amount: 1, bookedAt: isoNow(3600), bankReference: "Z" });
+      expect(future.body).to.include({ code: "VALIDATION_FAILED", field: "bookedAt" });
+      const noRef = await bank.post("/v1/contributions", { residentId: residentId(), amount: 1, bookedAt: isoNow() });
+      expect(noRef.body).to.include({ code: "VALIDATION_FAILED", field: "bankReference" });
+    });
+
+    it("requires exactly one of residentId and pensionReference", async () => {
+      const res = await bank.post("/v1/contributions", { amount: 1, bookedAt: isoNow(), bankReference: "N" });
+      expect(res.body).to.include({ code: "VALIDATION_FAILED", field: "residentId" });
+    });
+
+    for (const who of ["socialSecurity", "keeper", "auditor"] as const) {
+      it(`refuses contribute to the ${who} credential with 403`, async () => {
+        const res = await new ApiClient(gateway.url, stack.tokens[who]).post("/v1/contributions", { residentId: residentId(), amount: 1, bookedAt: isoNow(), bankReference: "R" });
+        expect(res.status).to.equal(403);
+        expect(res.body.code).to.equal("FORBIDDEN_FOR_ROLE");
+      });
+    }
+  });
+
+  describe("Idempotency-Key", () => {
+    it("returns the first operation for the same key and body, and 409 IDEMPOTENCY_KEY_REUSED for another body", async () => {
+      const { residentId: id } = await openAccount();
+      const body = { residentId: id, amount: 1_000, bookedAt: isoNow(-60), bankReference: `IK-${id}` };
+      const key = { "Idempotency-Key": `key-${id}` };
+      const first = await bank.post("/v1/contributions", body, key);
+      const second = await bank.post("/v1/contributions", body, key);
+      expect(second.body.operationId).to.equal(first.body.operationId);
+      const other = await bank.post("/v1/contributions", { ...body, amount: 2_000 }, key);
+      expect(other.status).to.equal(409);
+      expect(other.body.code).to.equal("IDEMPOTENCY_KEY_REUSED");
+    });
+
+    it("turns 50 concurrent identical requests into one operation and one credit", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      const before = outboxSize();
+      const body = { residentId: id, amount: 3_000, bookedAt: isoNow(-60), bankReference: `C50-${id}` };
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () => bank.post("/v1/contributions?wait=true", body, { "Idempotency-Key": `fifty-${id}` })),
+      );
+      const ids = new Set(responses.map((r) => r.body.operationId));
+      expect(ids.size).to.equal(1);
+      expect(responses.every((r) => r.status === 200 || r.status === 202)).to.equal(true);
+      expect(outboxSize()).to.equal(before + 1);
+      await bank.waitForOperation([...ids][0]!);
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.balances.balance).to.equal("3000");
+    });
+  });
+
+  describe("contributeBatch", () => {
+    it("credits every item of a batch under one bank reference", async () => {
+      const a = await openAccount();
+      const b = await openAccount();
+      const res = await bank.post("/v1/contribution-batches?wait=true", {
+        bankReference: `B-${a.residentId}`,
+        items: [
+          { residentId: a.residentId, amount: 100, bookedAt: isoNow(-60) },
+          { residentId: b.residentId, amount: "250", bookedAt: isoNow(-60) },
+        ],
+      });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect((await bank.get(`/v1/accounts/${a.accountId}`)).body.balances.balance).to.equal("100");
+      expect((await bank.get(`/v1/accounts/${b.accountId}`)).body.balances.balance).to.equal("250");
+    });
+
+    it("names the item field of an invalid item (items.1.residentId)", async () => {
+      const res = await bank.post("/v1/contribution-batches", {
+        bankReference: "BAD",
+        items: [
+          { residentId: residentId(), amount: 1, bookedAt: isoNow() },
+          { residentId: "110105194912310021", amount: 1, bookedAt: isoNow() },
+        ],
+      });
+      expect(res.status).to.equal(400);
+      expect(res.body).to.include({ code: "RESIDENT_ID_INVALID", field: "items.1.residentId" });
+    });
+
+    it("rejects the whole batch with BATCH_ITEM_INVALID when one member has no account", async () => {
+      const a = await openAccount();
+      const res = await bank.post("/v1/contribution-batches?wait=true", {
+        bankReference: `BI-${a.residentId}`,
+        items: [
+          { residentId: a.residentId, amount: 100, bookedAt: isoNow(-60) },
+          { residentId: residentId(), amount: 100, bookedAt: isoNow(-60) },
+        ],
+      });
+      expect(res.status).to.equal(422);
+      expect(res.body.code).to.equal("BATCH_ITEM_INVALID");
+      expect(res.body.details.index).to.equal("1");
+      expect((await bank.get(`/v1/accounts/${a.accountId}`)).body.balances.balance).to.equal("0");
+    });
+
+    it("rejects an empty batch and refuses the batch to the keeper", async () => {
+      const empty = await bank.post("/v1/contribution-batches", { bankReference: "E", items: [] });
+      expect(empty.body).to.include({ code: "VALIDATION_FAILED", field: "items" });
+      const keeperTry = await keeper.post("/v1/contribution-batches", { bankReference: "E", items: [] });
+      expect(keeperTry.status).to.equal(403);
+    });
+  });
+
+  describe("enterprise annuity: createPlan and enrolEnterprisePlan", () => {
+    it("creates a plan (operator) and enrols a member (bank); the account is an annuity account", async () => {
+      const planCode = `PLAN-${Date.now()}`;
+      const plan = await operator.post("/v1/plans?wait=true", { planCode, employerCode: "91310000MA1FL0TEST", vestingBpsByYear: [2500, 5000, 7500, 10000] });
+      expect(plan.status, JSON.stringify(plan.body)).to.equal(200);
+      const enrol = await bank.post(`/v1/plans/${planCode}/members?wait=true`, { residentId: residentId(), name: "职工", serviceStart: "2024-01-01" });
+      expect(enrol.status, JSON.stringify(enrol.body)).to.equal(200);
+      const account = await bank.get(`/v1/accounts/${enrol.body.result.accountId}`);
+      expect(account.body).to.include({ kind: "EnterpriseAnnuity", status: "Active" });
+      expect(account.body.thisYear).to.equal(null);
+    });
+
+    it("rejects a vesting schedule that does not end at 10,000 bps with VESTING_SCHEDULE_INVALID", async () => {
+      const res = await operator.post("/v1/plans?wait=true", { planCode: `BADV-${Date.now()}`, employerCode: "X", vestingBpsByYear: [5000] });
+      expect(res.status).to.equal(422);
+      expect(res.body.code).to.equal("VESTING_SCHEDULE_INVALID");
+    });
+
+    it("rejects more than 8 vesting steps and a bad service start date, naming the field", async () => {
+      const long = await operator.post("/v1/plans", { planCode: "L", employerCode: "X", vestingBpsByYear: Array(9).fill(10000) });
+      expect(long.body).to.include({ code: "VALIDATION_FAILED", field: "vestingBpsByYear" });
+      const badDate = await bank.post("/v1/plans/L/members", { residentId: residentId(), name: "职工", serviceStart: "2024-13-01" });
+      expect(badDate.body).to.include({ code: "VALIDATION_FAILED", field: "serviceStart" });
+    });
+
+    it("refuses createPlan to the bank and enrolment to the operator", async () => {
+      expect((await bank.post("/v1/plans", { planCode: "P", employerCode: "X", vestingBpsByYear: [10000] })).status).to.equal(403);
+      expect((await operator.post("/v1/plans/P/members", { residentId: residentId(), name: "职工", serviceStart: "2024-01-01" })).status).to.equal(403);
+    });
+
+    it("enrolling in a plan that does not exist fails with PLAN_NOT_FOUND", async () => {
+      const res = await bank.post(`/v1/plans/NOPE-${Date.now()}/members?wait=true`, { residentId: residentId(), name: "职工", serviceStart: "2024-01-01" });
+      expect(res.status).to.equal(404);
+      expect(res.body.code).to.equal("PLAN_NOT_FOUND");
+    });
+  });
+
+  describe("eligibility, payout mode and settlement", () => {
+    it("certifies retirement, starts a lump-sum payout and settles it with 3 % tax withheld", async () => {
+      const { residentId: id, accountId } = await openAccount(newResidentId({ birthDate: "1960-03-15" }));
+      usedIds.push(id);
+      await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 1_000_000, bookedAt: isoNow(-60), bankReference: `S-${id}` });
+      const certify = await socialSecurity.post("/v1/eligibility?wait=true", { residentId: id, qualifyingEvent: "Retirement", effectiveDate: "2025-01-01", evidenceReference: `EV-${id}` });
+      expect(certify.status, JSON.stringify(certify.body)).to.equal(200);
+      const mode = await bank.post(`/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "LumpSum" });
+      expect(mode.status, JSON.stringify(mode.body)).to.equal(200);
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.status).to.equal("PayingOut");
+      // The keeper's run takes the accounts paying out from the event index.
+      await waitFor(() => gateway.store.eventIndex.account(accountId)?.status === "PayingOut");
+      const run = await keeper.post("/v1/settlement-runs?wait=true", { runReference: `run-${id}` });
+      expect(run.status, JSON.stringify(run.body)).to.equal(200);
+      expect(run.body.result.runs[0].payouts).to.be.at.least(1);
+      const account = await bank.get(`/v1/accounts/${accountId}`);
+      expect(account.body.balances.taxWithheld).to.equal("30000");
+      expect(account.body.balances.payouts).to.equal("970000");
+      expect(account.body.balances.balance).to.equal("0");
+    });
+
+    it("rejects a future effective date and an unknown qualifying event, naming the field", async () => {
+      const future = await socialSecurity.post("/v1/eligibility", { residentId: residentId(), qualifyingEvent: "Retirement", effectiveDate: "2999-01-01", evidenceReference: "E" });
+      expect(future.body).to.include({ code: "VALIDATION_FAILED", field: "effectiveDate" });
+      const unknown = await socialSecurity.post("/v1/eligibility", { residentId: residentId(), qualifyingEvent: "Lottery", effectiveDate: "2025-01-01", evidenceReference: "E" });
+      expect(unknown.body).to.include({ code: "VALIDATION_FAILED", field: "qualifyingEvent" });
+    });
+
+    it("refuses recordEligibility to the bank and choosePayoutMode to the social-security bureau", async () => {
+      expect((await bank.post("/v1/eligibility", { residentId: residentId(), qualifyingEvent: "Retirement", effectiveDate: "2025-01-01", evidenceReference: "E" })).status).to.equal(403);
+      const { accountId } = await openAccount();
+      expect((await socialSecurity.post(`/v1/accounts/${accountId}/payout-plan`, { qualifyingEvent: "Retirement", mode: "LumpSum" })).status).to.equal(403);
+    });
+
+    it("refuses a payout without a certified event with PAYOUT_NOT_ELIGIBLE", async () => {
+      const { accountId } = await openAccount();
+      const res = await bank.post(`/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "LumpSum" });
+      expect(res.status).to.equal(422);
+      expect(res.body.code).to.equal("PAYOUT_NOT_ELIGIBLE");
+    });
+
+    it("requires months for the Monthly mode and an amount for FixedInstalment, naming the field", async () => {
+      const { accountId } = await openAccount();
+      const monthly = await bank.post(`/v1/accounts/${accountId}/payout-plan`, { qualifyingEvent: "Retirement", mode: "Monthly" });
+      expect(monthly.body).to.include({ code: "VALIDATION_FAILED", field: "months" });
+      const fixed = await bank.post(`/v1/accounts/${accountId}/payout-plan`, { qualifyingEvent: "Retirement", mode: "FixedInstalment" });
+      expect(fixed.body).to.include({ code: "VALIDATION_FAILED", field: "amountPerMonth" });
+      const tooMany = await bank.post(`/v1/accounts/${accountId}/payout-plan`, { qualifyingEvent: "Retirement", mode: "Monthly", months: 601 });
+      expect(tooMany.body).to.include({ code: "VALIDATION_FAILED", field: "months" });
+    });
+
+    it("revokes an attestation made in error (social-security bureau)", async () => {
+      const { residentId: id } = await openAccount();
+      const recorded = await socialSecurity.post("/v1/eligibility?wait=true", { residentId: id, qualifyingEvent: "LossOfWorkCapacity", effectiveDate: "2025-06-01", evidenceReference: `R-${id}` });
+      expect(recorded.status, JSON.stringify(recorded.body)).to.equal(200);
+      const revoke = await socialSecurity.post("/v1/eligibility/revocations?wait=true", { residentId: id, qualifyingEvent: "LossOfWorkCapacity", reasonCode: "ENTERED_IN_ERROR" });
+      expect(revoke.status, JSON.stringify(revoke.body)).to.equal(200);
+      const again = await socialSecurity.post("/v1/eligibility/revocations?wait=true", { residentId: id, qualifyingEvent: "LossOfWorkCapacity", reasonCode: "ENTERED_IN_ERROR" });
+      expect(again.body.code, JSON.stringify(again.body)).to.equal("ELIGIBILITY_NOT_FOUND");
+    });
+
+    it("refuses runSettlement to the bank and the operator", async () => {
+      expect((await bank.post("/v1/settlement-runs", {})).status).to.equal(403);
+      expect((await operator.post("/v1/settlement-runs", {})).status).to.equal(403);
+    });
+  });
+
+  describe("creditReturns, freezeAccount and unfreezeAccount", () => {
+    it("credits a return (investment manager) into the returns sub-ledger", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 10_000, bookedAt: isoNow(-60), bankReference: `RT-${id}` });
+      const res = await investmentManager.post("/v1/return-batches?wait=true", { batchReference: `RET-${id}`, items: [{ accountId, amount: 321 }] });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const account = await bank.get(`/v1/accounts/${accountId}`);
+      expect(account.body.balances).to.include({ investmentReturns: "321", balance: "10321" });
+    });
+
+    it("rejects a fractional return and refuses returns to the bank", async () => {
+      const frac = await investmentManager.post("/v1/return-batches", { batchReference: "F", items: [{ accountId: "0x" + "11".repeat(32), amount: 0.5 }] });
+      expect(frac.body).to.include({ code: "VALIDATION_FAILED", field: "items.0.amount" });
+      expect((await bank.post("/v1/return-batches", { batchReference: "F", items: [] })).status).to.equal(403);
+    });
+
+    it("freezes and unfreezes an account (operator); a frozen account refuses contributions", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      expect((await operator.post(`/v1/accounts/${accountId}/freeze?wait=true`, { reasonCode: "COURT_ORDER" })).status).to.equal(200);
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.status).to.equal("Frozen");
+      const refused = await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 1, bookedAt: isoNow(-60), bankReference: `FZ-${id}` });
+      expect(refused.status).to.equal(409);
+      expect(refused.body.code).to.equal("ACCOUNT_STATUS_INVALID");
+      expect((await operator.post(`/v1/accounts/${accountId}/unfreeze?wait=true`, { reasonCode: "RELEASED" })).status).to.equal(200);
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.status).to.equal("Active");
+    });
+
+    it("rejects a lowercase reason code and refuses freezing to the bank", async () => {
+      const { accountId } = await openAccount();
+      const bad = await operator.post(`/v1/accounts/${accountId}/freeze`, { reasonCode: "court order" });
+      expect(bad.body).to.include({ code: "VALIDATION_FAILED", field: "reasonCode" });
+      expect((await bank.post(`/v1/accounts/${accountId}/freeze`, { reasonCode: "X" })).status).to.equal(403);
+    });
+  });
+
+  describe("standing contributions", () => {
+    it("executes an instruction once per month, however often the scheduler runs", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      const created = await bank.post("/v1/standing-contributions", { residentId: id, amount: 50_000, dayOfMonth: 1 });
+      expect(created.status).to.equal(201);
+      const first = gateway.services.standing.executeDue();
+      const second = gateway.services.standing.executeDue();
+      const mine = gateway.store.standing.executions(created.body.instructionId);
+      expect(mine).to.have.length(1);
+      expect(first).to.include(mine[0]!.operationId);
+      expect(second).to.not.include(mine[0]!.operationId);
+      await bank.waitForOperation(mine[0]!.operationId);
+      const view = await bank.get(`/v1/standing-contributions/${created.body.instructionId}`);
+      expect(view.body.executions[0].state).to.equal("executed");
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.balances.balance).to.equal("50000");
+    });
+
+    it("records a month that would exceed the cap as missed with its reason, and does not retry it", async () => {
+      const { residentId: id } = await openAccount();
+      await bank.post("/v1/contributions?wait=true", { residentId: id, amount: CAP, bookedAt: isoNow(-60), bankReference: `SC-${id}` });
+      const created = await bank.post("/v1/standing-contributions", { residentId: id, amount: 100, dayOfMonth: 1 });
+      gateway.services.standing.executeDue();
+      const [execution] = gateway.store.standing.executions(created.body.instructionId);
+      await bank.waitForOperation(execution!.operationId);
+      gateway.services.standing.executeDue();
+      const view = await bank.get(`/v1/standing-contributions/${created.body.instructionId}`);
+      expect(view.body.executions).to.have.length(1);
+      expect(view.body.executions[0].state).to.equal("missed");
+      expect(view.body.executions[0].reason.code).to.equal("CONTRIBUTION_EXCEEDS_ANNUAL_CAP");
+    });
+
+    it("cancels an instruction; cancelling again is 409 and a cancelled one is not executed", async () => {
+      const { residentId: id } = await openAccount();
+      const created = await bank.post("/v1/standing-contributions", { residentId: id, amount: 100, dayOfMonth: 28, firstMonth: "2999-01" });
+      const cancel = await bank.delete(`/v1/standing-contributions/${created.body.instructionId}`);
+      expect(cancel.status).to.equal(200);
+      expect(cancel.body.status).to.equal("cancelled");
+      const again = await bank.delete(`/v1/standing-contributions/${created.body.instructionId}`);
+      expect(again.status).to.equal(409);
+      expect(again.body.code).to.equal("STANDING_INSTRUCTION_CANCELLED");
+      gateway.services.standing.executeDue();
+      expect(gateway.store.standing.executions(created.body.instructionId)).to.have.length(0);
+    });
+
+    it("refuses an instruction for a member with no account (404), day 29 (400), and to the keeper (403)", async () => {
+      const noAccount = await bank.post("/v1/standing-contributions", { residentId: residentId(), amount: 100, dayOfMonth: 1 });
+      expect(noAccount.status).to.equal(404);
+      expect(noAccount.body.code).to.equal("MEMBER_NOT_FOUND");
+      const day29 = await bank.post("/v1/standing-contributions", { residentId: residentId(), amount: 100, dayOfMonth: 29 });
+      expect(day29.body).to.include({ code: "VALIDATION_FAILED", field: "dayOfMonth" });
+      expect((await keeper.post("/v1/standing-contributions", { residentId: residentId(), amount: 100, dayOfMonth: 1 })).status).to.equal(403);
+      expect((await keeper.delete("/v1/standing-contributions/00000000-0000-4000-8000-000000000000")).status).to.equal(403);
+    });
+  });
+
+  describe("getAccount and getOperation", () => {
+    it("answers ACCOUNT_UNKNOWN for an account the ledger does not have, and VALIDATION_FAILED for a malformed id", async () => {
+      const unknown = await auditor.get(`/v1/accounts/0x${"12".repeat(32)}`);
+      expect(unknown.status).to.equal(404);
+      expect(unknown.body.code).to.equal("ACCOUNT_UNKNOWN");
+      const malformed = await auditor.get("/v1/accounts/12345");
+      expect(malformed.body).to.include({ code: "VALIDATION_FAILED", field: "accountId" });
+    });
+
+    it("lets the tax bureau read an account but refuses getAccount to the keeper", async () => {
+      const { accountId } = await openAccount();
+      expect((await taxBureau.get(`/v1/accounts/${accountId}`)).status).to.equal(200);
+      expect((await keeper.get(`/v1/accounts/${accountId}`)).status).to.equal(403);
+    });
+
+    it("shows an operation to its institution and the auditor, not to another institution", async () => {
+      const res = await bank.post("/v1/personal-accounts", { residentId: residentId(), name: "某人", bankCard: "6222020200112233777" });
+      expect((await auditor.get(`/v1/operations/${res.body.operationId}`)).status).to.equal(200);
+      const other = await keeper.get(`/v1/operations/${res.body.operationId}`);
+      expect(other.status).to.equal(404);
+      expect(other.body.code).to.equal("OPERATION_NOT_FOUND");
+      expect((await bank.get("/v1/operations/not-a-uuid")).body).to.include({ code: "VALIDATION_FAILED", field: "operationId" });
+    });
+  });
+
+  describe("documentation and operations endpoints", () => {
+    it("serves an OpenAPI 3 document with every required operationId", async () => {
+      const res = await anonymous.get("/openapi.json");
+      expect(res.status).to.equal(200);
+      expect(res.body.openapi).to.match(/^3\./);
+      const ids = Object.values(res.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
+      for (const id of ["openAccount", "enrolEnterprisePlan", "contribute", "contributeBatch", "createStandingContribution", "cancelStandingContribution", "recordEligibility", "choosePayoutMode", "runSettlement", "getAccount", "getOperation"]) {
+        expect(ids, id).to.include(id);
+      }
+    });
+
+    it("serves /docs as a self-contained page that loads nothing from another origin", async () => {
+      const res = await fetch(`${gateway.url}/docs`);
+      const html = await res.text();
+      expect(res.status).to.equal(200);
+      expect(html).to.contain("/openapi.json");
+      expect(html).to.not.match(/(src|href)="https?:/);
+      const script = await (await fetch(`${gateway.url}/docs/docs.js`)).text();
+      expect(script).to.not.match(/https?:\/\//);
+    });
+
+    it("reports health: chain reachable, head block, index lag and outbox depth", async () => {
+      const res = await anonymous.get("/healthz");
+      expect(res.status).to.equal(200);
+      expect(res.body.status).to.equal("ok");
+      expect(res.body.chain.reachable).to.equal(true);
+      expect(res.body.chain.headBlock).to.be.a("number");
+      expect(res.body.index.lag).to.be.a("number");
+      expect(res.body.outbox.depth).to.be.a("number");
+    });
+
+    it("exposes Prometheus metrics for requests, latency, outbox depth and transaction failures", async () => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(text).to.contain("gateway_http_requests_total");
+      expect(text).to.contain("gateway_http_request_duration_seconds_bucket");
+      expect(text).to.contain("gateway_outbox_depth");
+      expect(text).to.match(/gateway_transaction_failures_total\{code="CONTRIBUTION_EXCEEDS_ANNUAL_CAP"\} [1-9]/);
+    });
+
+    it("never wrote a resident ID number, a name or a card number to the logs", () => {
+      expect(logs.length).to.be.greaterThan(0);
+      for (const id of usedIds) expect(logs).to.not.contain(id);
+      expect(logs).to.not.contain("测试成员");
+      expect(logs).to.not.contain("6222020200112");
+    });
+  });
+
+  describe("rate limit per credential", () => {
+    it("answers 429 RATE_LIMITED once a credential exceeds its limit, without affecting another credential", async () => {
+      // A second app over the same services, with a limit of 3 requests per minute.
+      const app = createApp({
+        services: gateway.services, credentials: gateway.store.credentials, metrics: createMetrics(() => 0, () => 0), logger: createLogger("silent"),
+        health: async () => ({ status: "ok", chain: { reachable: true, headBlock: 0 }, index: { block: 0, lag: 0 }, outbox: { depth: 0 } }),
+        rateLimitPerMinute: 3, bodyLimitBytes: 1024,
+      });
+      const server = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, "127.0.0.1", () => resolve(s));
+      });
+      const limited = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop: () => new Promise((r) => server.close(r)) };
+      try {
+        const client = new ApiClient(limited.url, stack.tokens.auditor);
+        const statuses: number[] = [];
+        for (let i = 0; i < 4; i++) statuses.push((await client.get("/v1/operations/00000000-0000-4000-8000-000000000000")).status);
+        expect(statuses).to.deep.equal([404, 404, 404, 429]);
+        const other = await new ApiClient(limited.url, stack.tokens.bank).get("/v1/operations/00000000-0000-4000-8000-000000000000");
+        expect(other.status).to.equal(404);
+      } finally {
+        await limited.stop();
+      }
+    });
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
