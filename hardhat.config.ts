@@ -24,7 +24,7 @@ export default defineConfig({
     version: solcVersion,
     path: require.resolve("solc/soljson.js"),
     settings: {
-      optimizer: { enabled: true, runs: 1_000_000 },
+      optimizer: { enabled: true, runs: 200 },
       evmVersion: "cancun",
     },
     // Deployed by deploy/PensionLedger.ts in front of the UUPS implementation.

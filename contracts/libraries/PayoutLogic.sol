@@ -170,38 +170,46 @@ library PayoutLogic {
         emit IPensionLedger.SettlementRunRecorded(runId, runRef, r.count, root);
     }
 
+    /// @dev One account of a run. Bit operations on the packed word are written out (no helper calls): this runs
+    /// once per payout and is what the settlement gas target measures.
     function _settleAccount(LedgerStorage.Layout storage $, Run memory r, bytes32 id) private {
         LedgerStorage.Account storage account = $.accounts[id];
         uint256 word = account.ledger;
+        uint256 month = r.month;
+        uint256 balance = word >> LedgerStorage.BALANCE_SHIFT;
         // Nothing due: not paying out (frozen included), already paid this CST month, or nothing left.
-        if (LedgerStorage.statusOf(word) != PAYING_OUT) return;
-        if ((word >> LedgerStorage.LAST_MONTH_SHIFT) & LedgerStorage.MASK_16 >= r.month) return;
-        uint256 balance = LedgerStorage.balanceOf(word);
-        if (balance == 0) return;
-        uint8 mode = LedgerStorage.modeOf(word);
+        if (
+            word & LedgerStorage.MASK_8 != PAYING_OUT ||
+            (word >> LedgerStorage.LAST_MONTH_SHIFT) & LedgerStorage.MASK_16 >= month ||
+            balance == 0
+        ) return;
+        uint256 mode = (word >> LedgerStorage.MODE_SHIFT) & LedgerStorage.MASK_8;
         if (mode == LedgerStorage.MODE_INHERITANCE) {
             _settleInheritance($, r, id, account, word, balance);
             return;
         }
         // A member who died before heirs are registered is paid nothing more.
-        if (LedgerStorage.flagsOf(word) & LedgerStorage.FLAG_DECEASED != 0) return;
+        if ((word >> LedgerStorage.FLAGS_SHIFT) & LedgerStorage.FLAG_DECEASED != 0) return;
 
         uint256 gross;
         (gross, word) = _instalment(account, word, mode, balance);
-        word = (word & ~(LedgerStorage.MASK_16 << LedgerStorage.LAST_MONTH_SHIFT)) |
-            (r.month << LedgerStorage.LAST_MONTH_SHIFT);
+        word = (word & ~(LedgerStorage.MASK_16 << LedgerStorage.LAST_MONTH_SHIFT)) | (month << LedgerStorage.LAST_MONTH_SHIFT);
         if (gross == 0) {
             // A monthly instalment that rounds down to 0 fen: the month counts, nothing is paid.
             account.ledger = word;
             return;
         }
-        bool personal = LedgerStorage.kindOf(word) == uint8(ILedgerTypes.PlanKind.PersonalPension);
-        uint256 tax = personal ? _tax(gross, r.taxRateBps) : 0;
-        word = LedgerStorage.withTax(word, LedgerStorage.taxOf(word) + tax);
-        // gross ≤ balance in every branch above.
+        // Personal pension (kind 0) withholds the tax; enterprise annuity does not.
+        uint256 tax = (word >> LedgerStorage.KIND_SHIFT) & LedgerStorage.MASK_8 == 0 ? _tax(gross, r.taxRateBps) : 0;
+        uint256 taxTotal = ((word >> LedgerStorage.TAX_SHIFT) & LedgerStorage.MASK_72) + tax;
+        if (taxTotal > LedgerStorage.MASK_72) revert IPensionLedger.AmountOverflow(taxTotal);
+        // gross ≤ balance in every branch of _instalment, and the balance is the top field.
         uint256 left = balance - gross;
-        word = LedgerStorage.withBalance(word, left);
-        if (left == 0) word = LedgerStorage.withStatus(word, CLOSED);
+        word =
+            (word & ~(LedgerStorage.MASK_72 << LedgerStorage.TAX_SHIFT) & ((uint256(1) << LedgerStorage.BALANCE_SHIFT) - 1)) |
+            (taxTotal << LedgerStorage.TAX_SHIFT) |
+            (left << LedgerStorage.BALANCE_SHIFT);
+        if (left == 0) word = (word & ~LedgerStorage.MASK_8) | CLOSED;
         account.ledger = word;
         _recordPayout(r, id, account.member, gross, tax);
         if (left == 0) {
@@ -218,7 +226,7 @@ library PayoutLogic {
     function _instalment(
         LedgerStorage.Account storage account,
         uint256 word,
-        uint8 mode,
+        uint256 mode,
         uint256 balance
     ) private view returns (uint256 gross, uint256) {
         if (mode == MONTHLY) {
@@ -292,13 +300,37 @@ library PayoutLogic {
         }
     }
 
+    /// @dev Numbers the payout, emits {IPensionLedger.PayoutSettled} and adds its leaf to the run's tree. In
+    /// assembly because it runs once per payout: the event data and the leaf encoding are written past the free
+    /// memory pointer (scratch, never allocated), so memory does not grow with the run.
     function _recordPayout(Run memory r, bytes32 id, bytes32 payee, uint256 gross, uint256 tax) private {
-        uint64 payoutId = ++r.lastPayoutId;
-        uint256 net = gross - tax;
+        uint256 payoutId = uint256(r.lastPayoutId) + 1;
+        r.lastPayoutId = uint64(payoutId);
         r.gross += gross;
         r.tax += tax;
-        emit IPensionLedger.PayoutSettled(payoutId, id, r.runId, payee, uint64(gross), uint64(tax), uint64(net));
-        _push(r, leafOf(payoutId, id, payee, gross, tax, net));
+        uint256 net = gross - tax; // tax ≤ gross for any rate ≤ 10,000 bps
+        uint256 runId = r.runId;
+        bytes32 topic = IPensionLedger.PayoutSettled.selector;
+        bytes32 leaf;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, payee)
+            mstore(add(ptr, 0x20), gross)
+            mstore(add(ptr, 0x40), tax)
+            mstore(add(ptr, 0x60), net)
+            log4(ptr, 0x80, topic, payoutId, id, runId)
+            // leaf = keccak256(bytes.concat(keccak256(abi.encode(payoutId, id, payee, gross, tax, net))))
+            mstore(ptr, payoutId)
+            mstore(add(ptr, 0x20), id)
+            mstore(add(ptr, 0x40), payee)
+            mstore(add(ptr, 0x60), gross)
+            mstore(add(ptr, 0x80), tax)
+            mstore(add(ptr, 0xa0), net)
+            mstore(0x00, keccak256(ptr, 0xc0))
+            leaf := keccak256(0x00, 0x20)
+        }
+        _push(r, leaf);
     }
 
     /// @notice tax = (gross × rateBps + 5,000) / 10,000: the fen rounded half up.
@@ -331,18 +363,34 @@ library PayoutLogic {
         }
     }
 
-    /// @dev Adds a leaf like a binary counter: equal-height subtrees merge as soon as both exist.
+    /// @dev Adds a leaf like a binary counter: equal-height subtrees merge as soon as both exist. Pairs are hashed
+    /// like OpenZeppelin's Hashes.commutativeKeccak256 (the smaller word first).
     function _push(Run memory r, bytes32 leaf) private pure {
+        bytes32[32] memory stack = r.stack;
         uint256 c = r.count;
-        uint256 k;
-        bytes32 node = leaf;
-        while (c & 1 == 1) {
-            node = Hashes.commutativeKeccak256(r.stack[k], node);
-            c >>= 1;
-            ++k;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let node := leaf
+            let slot := stack
+            for {} and(c, 1) {} {
+                let left := mload(slot)
+                switch lt(left, node)
+                case 1 {
+                    mstore(0x00, left)
+                    mstore(0x20, node)
+                }
+                default {
+                    mstore(0x00, node)
+                    mstore(0x20, left)
+                }
+                node := keccak256(0x00, 0x40)
+                c := shr(1, c)
+                slot := add(slot, 0x20)
+            }
+            // At most 32 levels: a run holds at most MAX_BATCH × MAX_HEIRS < 2^32 payouts.
+            mstore(slot, node)
         }
-        r.stack[k] = node;
-        ++r.count;
+        r.count += 1;
     }
 
     /// @dev Folds the pending subtrees from the smallest up. This equals the bottom-up construction in which an

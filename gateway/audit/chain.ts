@@ -49,13 +49,28 @@ const hex = (n: number) => "0x" + n.toString(16);
 
 export function createAuditChain(provider: JsonRpcProvider, o: { chainId: number; ledgerAddress: string; deploymentBlock: number }): AuditChain {
   const auditStateData = ledgerInterface.encodeFunctionData("auditState", []);
+  // Large answers (a range's logs, full blocks) are fetched and parsed natively: ethers decodes response bodies
+  // with a JavaScript UTF-8 decoder, which dominates verification time over tens of thousands of logs.
+  const connection = provider._getConnection();
+  let requestId = 0;
+  const bulk = async <T>(method: string, params: unknown[]): Promise<T> => {
+    const res = await fetch(connection.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...connection.headers },
+      body: JSON.stringify({ jsonrpc: "2.0", id: ++requestId, method, params }),
+    });
+    const answer = (await res.json()) as { result?: T; error?: { code: number; message: string } };
+    if (answer.error) throw Object.assign(new Error(`${method}: ${answer.error.message}`), { code: "SERVER_ERROR" });
+    if (!res.ok) throw Object.assign(new Error(`${method}: HTTP ${res.status}`), { code: "SERVER_ERROR" });
+    return answer.result as T;
+  };
   return {
     chainId: o.chainId,
     ledgerAddress: o.ledgerAddress.toLowerCase(),
     deploymentBlock: o.deploymentBlock,
     headBlock: () => provider.getBlockNumber(),
     async blockWithInputs(blockNumber) {
-      const block = (await provider.send("eth_getBlockByNumber", [hex(blockNumber), true])) as {
+      const block = (await bulk("eth_getBlockByNumber", [hex(blockNumber), true])) as {
         number: string; hash: string; timestamp: string; transactions: { hash: string; from: string; to: string | null; input: string }[];
       } | null;
       if (!block) return null;
@@ -67,7 +82,7 @@ export function createAuditChain(provider: JsonRpcProvider, o: { chainId: number
       };
     },
     async ledgerLogs(fromBlock, toBlock) {
-      const logs = (await provider.send("eth_getLogs", [{ address: o.ledgerAddress, fromBlock: hex(fromBlock), toBlock: hex(toBlock) }])) as {
+      const logs = (await bulk("eth_getLogs", [{ address: o.ledgerAddress, fromBlock: hex(fromBlock), toBlock: hex(toBlock) }])) as {
         blockNumber: string; blockHash: string; transactionHash: string; logIndex: string; address: string; topics: string[]; data: string; removed?: boolean;
       }[];
       return logs

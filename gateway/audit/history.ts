@@ -11,7 +11,7 @@ import type { Caller } from "../services/context.js";
 import type { Store } from "../store/index.js";
 import { toJson } from "../store/json.js";
 import type { AuditIndex } from "./auditIndex.js";
-import { amountsOf, cstDateToUnix, detailsOf, ENTRY_TYPES, shanghaiIso, type EntryType } from "./entries.js";
+import { amountsOf, cstDateToUnix, detailsOf, shanghaiIso, type EntryType } from "./entries.js";
 
 export interface HistoryEntry {
   /** The ledger operation this entry belongs to (1-based, the chain's sequence). */
@@ -372,4 +372,3 @@ export function decodeCall(calldata: string | null, selector: string): { name: s
   return { name: selector, args: null };
 }
 
-export { ENTRY_TYPES };

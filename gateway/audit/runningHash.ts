@@ -3,25 +3,28 @@
  * runningHash_n = keccak256(abi.encode(runningHash_{n-1}, n, msg.sig, keccak256(msg.data))), runningHash_0 = 0.
  * abi.encode of (bytes32, uint256, bytes4, bytes32) is four 32-byte words; bytes4 is left-aligned.
  */
-import { getBytes, keccak256 } from "ethers";
+import { keccak256 } from "ethers";
 
 export const ZERO_HASH = "0x" + "00".repeat(32);
 
+const bytesOf = (hex: string) => Buffer.from(hex.startsWith("0x") ? hex.slice(2) : hex, "hex");
+
 export function nextRunningHash(previous: string, sequence: number, selector: string, dataHash: string): string {
   const word = new Uint8Array(128);
-  word.set(getBytes(previous), 0);
+  word.set(bytesOf(previous), 0);
   let n = BigInt(sequence);
   for (let i = 63; i >= 32 && n > 0n; i--) {
     word[i] = Number(n & 0xffn);
     n >>= 8n;
   }
-  word.set(getBytes(selector), 64);
-  word.set(getBytes(dataHash), 96);
+  word.set(bytesOf(selector), 64);
+  word.set(bytesOf(dataHash), 96);
   return keccak256(word);
 }
 
+/** keccak256 of calldata given as hex (decoded natively: ethers' hex parser is slow on long batches). */
 export function dataHashOf(calldata: string): string {
-  return keccak256(calldata);
+  return keccak256(bytesOf(calldata));
 }
 
 /**

@@ -59,6 +59,8 @@ export interface VerificationResult {
   divergences: Divergence[];
   divergenceCount: number;
   durationMs: number;
+  /** Where the time went: reading the chain, rebuilding the index from its logs, step 1, step 2. */
+  phasesMs: { sync: number; chainState: number; chainLogs: number; rebuild: number; operations: number; tables: number };
 }
 
 export const MAX_REPORTED = 50;
@@ -67,6 +69,8 @@ const LOG_RANGE_BLOCKS = 5000;
 type Row = Record<string, unknown>;
 
 interface ChainAttribution {
+  /** The idx_events rows the chain's logs give (kept out of SQLite: it is the largest table). */
+  events: Row[];
   byLog: Map<string, number>;
   byTx: Map<string, number>;
   lastStatusChange: Map<string, number>;
@@ -74,6 +78,31 @@ interface ChainAttribution {
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+/**
+ * The repository prepares its statement on every call; over hundreds of thousands of logs that dominates, so the
+ * rebuild hands it a database whose `prepare` reuses one statement per SQL text.
+ */
+function withStatementCache(database: Database): Database {
+  const cache = new Map<string, ReturnType<Database["db"]["prepare"]>>();
+  const db = new Proxy(database.db, {
+    get(target, property) {
+      if (property === "prepare") {
+        return (sql: string) => {
+          let statement = cache.get(sql);
+          if (!statement) {
+            statement = target.prepare(sql);
+            cache.set(sql, statement);
+          }
+          return statement;
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db, transaction: <T>(work: () => T) => database.transaction(work) } as unknown as Database;
+}
 
 export class LedgerVerifier {
   constructor(private readonly store: Store, private readonly chain: AuditChain, private readonly index: AuditIndex) {}
@@ -95,8 +124,11 @@ export class LedgerVerifier {
     const checkpoint = this.store.checkpoint.get();
     if (!checkpoint) throw new AppError("AUDIT_INDEX_NOT_READY", "The event index has not indexed any block yet; try again shortly.");
     let block = checkpoint.blockNumber;
+    const synced = Date.now();
     let chainState = await this.chain.auditState(block);
+    const stated = Date.now();
     const logs = await this.chainLogs(this.chain.deploymentBlock, block);
+    const logged = Date.now();
     // The listener may index further while we read the chain: follow it until the checkpoint stands still, then
     // compare synchronously (nothing else runs on this thread until the comparison ends).
     for (;;) {
@@ -109,13 +141,17 @@ export class LedgerVerifier {
       block = now;
     }
 
+    const fetched = Date.now();
     const expected = new Database(":memory:");
     try {
       const attribution = this.rebuild(expected, logs);
+      const rebuilt = Date.now();
       const divergences: Divergence[] = [];
       const ops = this.checkOperations(block, chainState, expected, divergences);
+      const checked = Date.now();
       const rows = this.compareTables(expected, block, attribution, divergences);
       const auditRows = this.compareAuditLinks(block, attribution, divergences);
+      const compared = Date.now();
       if (ops.count === chainState.operationCount && ops.runningHash !== chainState.runningHash && divergences.length === 0) {
         divergences.push({ sequence: chainState.operationCount, how: "altered", table: "idx_ledger_operations", key: `sequence=${chainState.operationCount}`, field: "runningHash", indexValue: ops.runningHash, chainValue: chainState.runningHash });
       }
@@ -133,6 +169,10 @@ export class LedgerVerifier {
         divergences: divergences.slice(0, MAX_REPORTED),
         divergenceCount: divergences.length,
         durationMs: Date.now() - started,
+        phasesMs: {
+          sync: synced - started + (fetched - logged), chainState: stated - synced, chainLogs: logged - stated,
+          rebuild: rebuilt - fetched, operations: checked - rebuilt, tables: compared - checked,
+        },
       };
       this.db.prepare("INSERT INTO audit_verifications (verified_at, ok, result_json) VALUES (?, ?, ?)").run(new Date().toISOString(), result.ok ? 1 : 0, JSON.stringify(result));
       return result;
@@ -144,14 +184,20 @@ export class LedgerVerifier {
   private async chainLogs(fromBlock: number, toBlock: number): Promise<RawLog[]> {
     const ranges: [number, number][] = [];
     for (let from = fromBlock; from <= toBlock; from += LOG_RANGE_BLOCKS) ranges.push([from, Math.min(toBlock, from + LOG_RANGE_BLOCKS - 1)]);
+    // Several requests in parallel, even over few (full) blocks: the node answers them concurrently.
+    if (ranges.length < 8 && toBlock - fromBlock >= 8) {
+      ranges.length = 0;
+      const step = Math.ceil((toBlock - fromBlock + 1) / 8);
+      for (let from = fromBlock; from <= toBlock; from += step) ranges.push([from, Math.min(toBlock, from + step - 1)]);
+    }
     const parts = await mapWithConcurrency(ranges, 4, ([from, to]) => this.chain.ledgerLogs(from, to));
     return parts.flat();
   }
 
   /** The index as the chain's logs make it, built by the listener's own handlers; and which operation each log belongs to. */
   private rebuild(expected: Database, logs: RawLog[]): ChainAttribution {
-    const repo = new EventIndexRepository(expected);
-    const attribution: ChainAttribution = { byLog: new Map(), byTx: new Map(), lastStatusChange: new Map(), payoutResult: new Map() };
+    const repo = new EventIndexRepository(withStatementCache(expected));
+    const attribution: ChainAttribution = { events: [], byLog: new Map(), byTx: new Map(), lastStatusChange: new Map(), payoutResult: new Map() };
     let pending: { key: string; name: string; args: Record<string, unknown> }[] = [];
     let pendingTx = "";
     let lastInTx: number | undefined;
@@ -169,7 +215,9 @@ export class LedgerVerifier {
         if (!parsed) continue;
         const at = { blockNumber: log.blockNumber, blockHash: log.blockHash, txHash: log.transactionHash, logIndex: log.logIndex };
         const args = parsed.args;
-        if (repo.recordEvent(at, parsed.name, toJson(args))) EVENT_HANDLERS[parsed.name]?.(repo, at, parsed.result);
+        // The listener's own steps: the raw event row, then the event's handler.
+        attribution.events.push({ block_number: at.blockNumber, block_hash: at.blockHash, tx_hash: at.txHash, log_index: at.logIndex, name: parsed.name, args_json: toJson(args) });
+        EVENT_HANDLERS[parsed.name]?.(repo, at, parsed.result);
         if (pendingTx !== log.transactionHash) {
           // Events after a transaction's last OperationRecorded (e.g. OpenZeppelin's Initialized) belong to that operation.
           if (lastInTx !== undefined) attribute(lastInTx);
@@ -254,7 +302,8 @@ export class LedgerVerifier {
       const where = blockColumn ? ` WHERE ${blockColumn} <= ${Number(block)}` : "";
       const keyOf = (row: Row) => keyColumns.map((k) => `${k}=${str(row[k])}`).join(", ");
       const chainRows = new Map<string, Row>();
-      for (const row of expected.db.prepare(`SELECT * FROM ${table}${where}`).all() as Row[]) chainRows.set(keyOf(row), row);
+      const rebuilt = table === "idx_events" ? attribution.events : (expected.db.prepare(`SELECT * FROM ${table}${where}`).all() as Row[]);
+      for (const row of rebuilt) chainRows.set(keyOf(row), row);
       const indexRows = this.db.prepare(`SELECT * FROM ${table}${where}`).all() as Row[];
       const sequenceOf = (row: Row, field?: string): number | null => {
         if (table === "idx_ledger_operations") return Number(row.sequence);

@@ -3,7 +3,7 @@
  * file (dumped every second and on SIGTERM), with a fixed chain id.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export interface AnvilOptions {
@@ -52,15 +52,21 @@ export async function startAnvil(options: AnvilOptions): Promise<RunningAnvil> {
   if (!existsSync(options.binary)) throw new Error(`anvil not found at ${options.binary}: run npm ci`);
   mkdirSync(path.dirname(options.stateFile), { recursive: true });
   const url = `http://127.0.0.1:${options.port}`;
-  if (await rpcReady(url)) throw new Error(`Port ${options.port} on 127.0.0.1 is already serving JSON-RPC; set CHAIN_PORT to a free port`);
+  const pidFile = path.join(path.dirname(options.stateFile), "anvil.pid");
+  if (await rpcReady(url)) {
+    const earlier = existsSync(pidFile) ? ` (an earlier anvil, pid ${readFileSync(pidFile, "utf8").trim()} from ${pidFile}, may still be running: stop it)` : "";
+    throw new Error(`Port ${options.port} on 127.0.0.1 is already serving JSON-RPC${earlier}; or set CHAIN_PORT to a free port`);
+  }
   const child = spawn(
     options.binary,
     [
       "--host", "127.0.0.1", "--port", String(options.port), "--chain-id", String(options.chainId),
       "--state", options.stateFile, "--state-interval", String(options.stateInterval ?? 1), "--silent",
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    // Its own process group: a terminal Ctrl-C reaches only us, and we stop the gateway before the chain.
+    { stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
+  writeFileSync(pidFile, `${child.pid}\n`);
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) {
@@ -71,7 +77,12 @@ export async function startAnvil(options: AnvilOptions): Promise<RunningAnvil> {
   };
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      rmSync(pidFile, { force: true });
+      resolve();
+    }),
+  );
   let exitedEarly = false;
   void exited.then(() => {
     exitedEarly = true;

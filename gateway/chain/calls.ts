@@ -33,7 +33,6 @@ export interface CallSpec {
   resultOf?(logs: readonly Log[], request: Record<string, any>): Record<string, unknown>;
 }
 
-const ZERO32 = "0x" + "00".repeat(32);
 const encode = (method: string, args: unknown[]) => ledgerInterface.encodeFunctionData(method, args);
 
 async function accountStatus(reader: EffectReader, accountId: string): Promise<string> {
@@ -189,5 +188,3 @@ export const CALLS: Record<string, CallSpec> = {
     },
   },
 };
-
-export const ZERO_PLAN = ZERO32;

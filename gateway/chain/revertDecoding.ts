@@ -29,9 +29,9 @@ export function catalogCodeOf(errorName: string): ErrorCode {
   return code in ERROR_CATALOG ? (code as ErrorCode) : "TRANSACTION_REVERTED";
 }
 
-function detailValue(param: ParamType, value: unknown): unknown {
+function detailValue(errorName: string, param: ParamType, value: unknown): unknown {
   if (typeof value === "bigint") {
-    const names = ENUM_FIELDS[param.name];
+    const names = param.name === "status" && errorName.startsWith("Payout") ? PAYOUT_STATUSES : ENUM_FIELDS[param.name];
     if (names && param.type === "uint8") return names[Number(value)] ?? value.toString();
     return value.toString();
   }
@@ -50,7 +50,7 @@ function describe(decoded: ErrorDescription): OperationError {
       details.item = { code: inner.code, message: inner.message, ...(inner.details ? { details: inner.details } : {}) };
       return;
     }
-    details[param.name] = detailValue(param, value);
+    details[param.name] = detailValue(decoded.name, param, value);
     if (AMOUNT_FIELDS.has(param.name) && typeof value === "bigint") amounts.push(`${param.name} ${formatFen(value)}`);
   });
   const base = ERROR_CATALOG[code].en;

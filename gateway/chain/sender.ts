@@ -283,7 +283,8 @@ export class TransactionSender {
             size = Math.ceil(size / 2);
             continue;
           }
-          if (resubmission && DUPLICATE_EFFECT_CODES.has(failure.code)) {
+          const itemCode = (failure.details?.item as { code?: string } | undefined)?.code;
+          if (resubmission && (DUPLICATE_EFFECT_CODES.has(failure.code) || (itemCode !== undefined && DUPLICATE_EFFECT_CODES.has(itemCode)))) {
             this.o.logger.info({ operationId: op.id, code: failure.code }, "resubmission found its effect already on chain");
             return { alreadyApplied: true as const, to };
           }

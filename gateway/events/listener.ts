@@ -88,6 +88,16 @@ export class ChainListener {
         checkpoint = store.checkpoint.get();
       }
     }
+    // The senders may have seen transactions mined in blocks the index has not reached yet: a head below them
+    // means the chain lost those blocks before the index saw them.
+    const highestMined = store.operations.highestMinedBlock();
+    // (Read the head again: a sender may have recorded a receipt from a block mined after the first read.)
+    if (highestMined !== null && highestMined > head && highestMined > (await provider.getBlockNumber())) {
+      this.o.logger.warn({ highestMined, head }, "chain head is below blocks the gateway saw its transactions mined in");
+      this.status.rewinds++;
+      const requeued = await this.o.onChainRewound(Math.min(checkpoint?.blockNumber ?? head, head));
+      this.o.logger.warn({ requeued: requeued.length }, "operations re-queued after the chain went back");
+    }
     let from = checkpoint ? checkpoint.blockNumber + 1 : this.o.deploymentBlock;
     const rangeSize = this.o.rangeSize ?? 2000;
     while (from <= head && this.running) {
@@ -97,6 +107,14 @@ export class ChainListener {
         provider.getBlock(to),
       ]);
       if (!toBlock?.hash) throw new Error(`block ${to} not available`);
+      // Every ledger transaction emits OperationRecorded, so a transaction the senders saw mined in this range
+      // but absent from its logs is no longer on this chain (replaced at the same height): verify and re-queue.
+      const txHashes = new Set(logs.map((log) => log.transactionHash.toLowerCase()));
+      const missing = store.operations.minedTransactionsIn(from, to).filter((t) => !txHashes.has(t.txHash.toLowerCase()));
+      if (missing.length) {
+        this.o.logger.warn({ from, to, missing: missing.length }, "transactions recorded as mined are not in the chain's logs; verifying");
+        await this.o.onChainRewound(from - 1);
+      }
       // The range's logs must belong to the block we checkpoint: if a log's block hash is not the canonical one
       // (a reorg in between), the next step's check finds it.
       store.transaction(() => {

@@ -12,11 +12,6 @@ export interface EventPosition {
   logIndex: number;
 }
 
-const ACCOUNT_STATUS = ["None", "Active", "Frozen", "PayingOut", "Closed"] as const;
-export function accountStatusName(value: number | bigint): string {
-  return ACCOUNT_STATUS[Number(value)] ?? `Unknown(${value})`;
-}
-
 export interface IndexedAccount {
   accountId: string;
   member: string;

@@ -326,4 +326,8 @@ export const MIGRATIONS: readonly string[] = [
     reported_at TEXT NOT NULL
   );
   `,
+  // 2: find operations by the block their last transaction was mined in (rewind checks run on every poll)
+  `
+  CREATE INDEX operations_block ON operations (block_number);
+  `,
 ];

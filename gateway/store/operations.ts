@@ -200,11 +200,35 @@ export class OperationRepository {
 
   /** Every operation whose transactions may have been mined above `blockNumber` (succeeded or mid-batch). */
   withChunksAbove(blockNumber: number): OperationRecord[] {
+    // A succeeded operation's block_number is its last (highest) transaction's block.
     return (this.db
-      .prepare("SELECT * FROM operations WHERE state IN ('succeeded','submitted','pending') ORDER BY seq")
-      .all() as unknown as Row[])
+      .prepare("SELECT * FROM operations WHERE (state = 'succeeded' AND block_number > ?) OR state IN ('submitted','pending') ORDER BY seq")
+      .all(blockNumber) as unknown as Row[])
       .map(fromRow)
       .filter((op) => op.progress.chunks.some((c) => c.blockNumber !== undefined && c.blockNumber > blockNumber));
+  }
+
+  /** The highest block any recorded transaction was mined in (null when none). */
+  highestMinedBlock(): number | null {
+    const succeeded = (this.db.prepare("SELECT MAX(block_number) AS b FROM operations WHERE state = 'succeeded'").get() as { b: number | null }).b;
+    let highest = succeeded;
+    for (const op of this.withChunksAbove(highest ?? -1)) {
+      for (const c of op.progress.chunks) if (c.blockNumber !== undefined && (highest === null || c.blockNumber > highest)) highest = c.blockNumber;
+    }
+    return highest;
+  }
+
+  /** Transactions (not effect checks) recorded as mined in blocks [from, to]. */
+  minedTransactionsIn(from: number, to: number): { operationId: string; txHash: string; blockNumber: number }[] {
+    return (this.db
+      .prepare("SELECT * FROM operations WHERE (state = 'succeeded' AND block_number >= ?) OR state IN ('submitted','pending') ORDER BY seq")
+      .all(from) as unknown as Row[])
+      .map(fromRow)
+      .flatMap((op) =>
+        op.progress.chunks
+          .filter((c) => c.state === "mined" && c.txHash !== "0x" && c.blockNumber !== undefined && c.blockNumber >= from && c.blockNumber <= to)
+          .map((c) => ({ operationId: op.id, txHash: c.txHash, blockNumber: c.blockNumber! })),
+      );
   }
 
   /** Puts an acknowledged operation whose transactions vanished from the chain back in the queue. */

@@ -188,10 +188,10 @@ async function main(): Promise<void> {
       exportJsonMs.push((await api("GET", `/v1/audit/exports?format=json&accountId=${accountId}`)).ms);
       exportCsvMs.push((await api("GET", `/v1/audit/exports?format=csv&accountId=${accountId}`)).ms);
     }
-    const verifyRuns: { seconds: number; ok: boolean; operations: number; logs: number; rows: number }[] = [];
+    const verifyRuns: { seconds: number; ok: boolean; operations: number; logs: number; rows: number; phasesMs: Record<string, number> }[] = [];
     for (let i = 0; i < 3; i++) {
       const { ms, body } = await api("POST", "/v1/audit/verifications");
-      verifyRuns.push({ seconds: ms / 1000, ok: body.ok, operations: body.operationCount, logs: body.checked.logs, rows: body.checked.rows });
+      verifyRuns.push({ seconds: ms / 1000, ok: body.ok, operations: body.operationCount, logs: body.checked.logs, rows: body.checked.rows, phasesMs: body.phasesMs });
     }
     if (!verifyRuns.every((r) => r.ok)) throw new Error(`verification did not pass: ${JSON.stringify(verifyRuns)}`);
     const verifySeconds = percentile(verifyRuns.map((r) => r.seconds), 50);
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       measured: {
         historyFirstPage: { entries: 100, requests: firstPageMs.length, p50Ms: round(percentile(firstPageMs, 50)), p95Ms: round(percentile(firstPageMs, 95)) },
         historyFullExport: { entries: ACCOUNT_ENTRIES, requestsEach: exportJsonMs.length, jsonP50Ms: round(percentile(exportJsonMs, 50)), csvP50Ms: round(percentile(exportCsvMs, 50)) },
-        verify: { operations: verifiedOperations, logs: verifyRuns[0]!.logs, indexRowsCompared: verifyRuns[0]!.rows, runs: verifyRuns.map((r) => round(r.seconds, 3)), medianSeconds: round(verifySeconds, 3) },
+        verify: { operations: verifiedOperations, logs: verifyRuns[0]!.logs, indexRowsCompared: verifyRuns[0]!.rows, runs: verifyRuns.map((r) => round(r.seconds, 3)), medianSeconds: round(verifySeconds, 3), phasesMs: verifyRuns.map((r) => r.phasesMs) },
         scaling: "verifySecondsPer100kOperations = median verify time × 100,000 / operations verified (linear: every step is one pass over the operations, logs and index rows)",
         setup: { buildSeconds: round(builtSeconds), indexSeconds: round(indexSeconds), auditCaptureSeconds: round(captureSeconds), transactionsPerBlock: TX_PER_BLOCK },
         over: "HTTP to the gateway on 127.0.0.1 (auditor credential), anvil in memory on 127.0.0.1, SQLite (node:sqlite) in a temp dir",

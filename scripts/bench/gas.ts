@@ -124,10 +124,29 @@ Ignition module on Hardhat's in-process EDR network and each figure is \`gasUsed
 | erc20MintPerHolder500 | ${fmt(results.erc20MintPerHolder500)} | reference | OpenZeppelin ERC20 \`_mint\` of the same amount to 500 fresh holders in one transaction, per holder |
 
 Why the ledger is cheap per item: each account's hot state (status, flags, the CST cap year with this and last year's
-contributions, cumulative contributions and the balance — or, once paying out, the payout plan and tax withheld) is
-packed into one 256-bit word, so a contribution and a settled payout each write one storage slot; per-item events carry
-only the indexed account id and small amounts; parameters, the CST year window and system totals are read and written
-once per batch; a run stores one Merkle root instead of a record per payout.
+contributions, cumulative contributions and the balance — or, once paying out, the payout plan and the tax withheld)
+is packed into one 256-bit word, so a contribution and a settled payout each write one storage slot; per-account net
+payouts are derived from the conservation identity instead of being stored; per-item events carry only the indexed
+account id and small amounts; parameters, the CST year window and the system totals are read and written once per
+batch; a settlement run stores one Merkle root (built incrementally in memory) instead of a record per payout, and a
+payout's status is implicit until the bank reports it (then 2 bits in a bitmap).
+
+What was tried (figures per item from this benchmark; the legacy pipeline with optimizer runs 200 is kept):
+
+- First layout (packed word, Solidity helpers, checked struct decoding): contribution batch 10,773, settlement 14,281.
+- \`viaIR\`: about −4 % on both, but 4× the compile time with the WebAssembly compiler; not kept.
+- Optimizer runs 1,000,000: −0.7 % on both for +27 % code size; not kept.
+- Batch contributions: an assembly fast path for the common case (active account, current CST year already tracked,
+  within the cap: one SLOAD, one SSTORE of the word plus one addition, one LOG3); every other item and every error
+  takes the general Solidity path: 10,773 → ${fmt(results.contributionBatchPerMember500)}.
+- Settlement: event, Merkle leaf and tree push in assembly without memory growth, and the packed-word arithmetic
+  written out instead of helper calls: 14,281 → ${fmt(results.settlementPerPayout500)}.
+- Not avoidable per item under the interface: the cold read and write of the account word (5,000), the event
+  (about 2,000 for a contribution, 2,900 for a payout with four data words), reading the member pseudonym for the payout
+  (2,100) and the calldata (about 840 per contribution line).
+- Costs outside the measured case: a member's first contribution in a new CST year also archives the year leaving the
+  two-year window (one new slot, once per member per year, only if that year had contributions); an account's first
+  investment credit writes a fresh slot (${fmt(firstReturnsPerMember)} per account above).
 `;
 const file = path.join(root, "BENCHMARKS.md");
 const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import PensionLedgerModule from "../../deploy/PensionLedger.js";
 import { RoleVerificationError, verifyRoles } from "../../deploy/verifyRoles.js";
+import type { PensionLedger } from "../../types/index.js";
 import { CAP } from "./helpers/ledger.js";
 
 const connection = await network.connect();
@@ -30,7 +31,8 @@ async function institutions() {
 
 async function deployedFixture() {
   const { deployer, outsider, parameters } = await institutions();
-  const { ledger } = await ignition.deploy(PensionLedgerModule, { parameters: { PensionLedger: parameters } });
+  const deployment = await ignition.deploy(PensionLedgerModule, { parameters: { PensionLedger: parameters } });
+  const ledger = (await ethers.getContractAt("PensionLedger", await deployment.ledger.getAddress())) as unknown as PensionLedger;
   return { ledger, deployer, outsider, parameters };
 }
 

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Result } from "ethers";
 import { network } from "hardhat";
 import { Event, Mode, cst, deployLedger, latest, member, openAccount, ref } from "./helpers/ledger.js";
 
@@ -30,12 +31,15 @@ async function busyLedgerFixture() {
   return { ...l, accounts, plan };
 }
 
+/** A struct returned by a view as a plain object (named fields), for deep comparison. */
+const plain = (value: unknown): Record<string, unknown> => (value as Result).toObject(true);
+
 describe("PensionLedger upgrade", function () {
   it("upgrades the logic through the proxy and finds every balance, total and the running hash unchanged", async function () {
     const { ledger, asOperator, libraries, accounts, plan } = await networkHelpers.loadFixture(busyLedgerFixture);
     const snapshotOf = async () => ({
-      accounts: await Promise.all(accounts.map((id) => ledger.getAccount(id).then((a) => a.toObject(true)))),
-      totals: (await ledger.systemTotals()).toObject(),
+      accounts: await Promise.all(accounts.map((id) => ledger.getAccount(id).then(plain))),
+      totals: plain(await ledger.systemTotals()),
       pool: await ledger.forfeitureBalance(plan),
       year: await ledger.contributionsInYear(member(ethers, 1), 2026),
       root: await ledger.settlementRoot(1n),

@@ -414,6 +414,27 @@ describe("gateway API (real chain, real SQLite file)", function () {
       expect(account.body.balances.taxWithheld).to.equal("30000");
       expect(account.body.balances.payouts).to.equal("970000");
       expect(account.body.balances.balance).to.equal("0");
+
+      // The bank reports the payment rejected (e.g. closed card): the gross returns to the balance, once.
+      const runId = run.body.result.runs[0].runId as number;
+      await waitFor(() => gateway.store.eventIndex.payoutsOfRun(runId).some((p) => p.accountId === accountId));
+      const payout = gateway.store.eventIndex.payoutsOfRun(runId).find((p) => p.accountId === accountId)!;
+      const report = await bank.post("/v1/payout-results?wait=true", { results: [{ payoutId: Number(payout.payoutId), paid: false }] });
+      expect(report.status, JSON.stringify(report.body)).to.equal(200);
+      const afterFailure = await bank.get(`/v1/accounts/${accountId}`);
+      expect(afterFailure.body.balances.balance).to.equal("1000000");
+      const again = await bank.post("/v1/payout-results?wait=true", { results: [{ payoutId: Number(payout.payoutId), paid: true }] });
+      expect(again.status).to.equal(422);
+      expect(again.body.code).to.equal("BATCH_ITEM_INVALID");
+      expect(again.body.details.item).to.deep.include({ code: "PAYOUT_ALREADY_REPORTED" });
+      expect(again.body.details.item.details.status).to.equal("Failed");
+    });
+
+    it("refuses payout results to the keeper and rejects an unknown payout id naming the field", async () => {
+      expect((await keeper.post("/v1/payout-results", { results: [{ payoutId: 1, paid: true }] })).status).to.equal(403);
+      const unknown = await bank.post("/v1/payout-results", { results: [{ payoutId: 999_999, paid: true }] });
+      expect(unknown.status).to.equal(404);
+      expect(unknown.body.field).to.equal("results.0.payoutId");
     });
 
     it("rejects a future effective date and an unknown qualifying event, naming the field", async () => {

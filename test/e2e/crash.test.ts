@@ -206,4 +206,46 @@ describe("crash recovery: every acknowledged operation reaches the chain exactly
       await gateway.stop();
     }
   });
+
+  for (const regrow of [false, true]) {
+    it(`(d) chain restored from an older state before the index saw the lost blocks${regrow ? ", then grown past them with other blocks" : ""}: the lost contribution is resubmitted`, async () => {
+      // The listener polls only when told to, so the index lags behind what the sender saw mined.
+      const gateway = await startInProcessGateway({ ...stack, config: { ...stack.config, indexPollMs: 3_600_000 } });
+      try {
+        const bank = new ApiClient(gateway.url, stack.tokens.bank);
+        const residentId = newResidentId();
+        const opened = await bank.post("/v1/personal-accounts?wait=true", { residentId, name: "滞后", bankCard: "6222020200112233445" });
+        const accountId = opened.body.result.accountId as string;
+        const stateFile = path.join(stack.dataDir, "chain", "state.json");
+        const olderFile = path.join(stack.dataDir, "chain", "older-state.json");
+        const dumpedAfter = Date.now();
+        while (statSync(stateFile).mtimeMs <= dumpedAfter + 100) await new Promise((r) => setTimeout(r, 200));
+        copyFileSync(stateFile, olderFile);
+        const lost = await bank.post("/v1/contributions?wait=true", { residentId, amount: 777, bookedAt: isoNow(-60), bankReference: `LAG-${residentId}` });
+        expect(lost.status).to.equal(200);
+        const lostBlock = gateway.store.operations.get(lost.body.operationId)!.blockNumber!;
+        expect(gateway.store.checkpoint.get()!.blockNumber, "the index has not seen the contribution's block").to.be.lessThan(lostBlock);
+
+        await stack.anvil.kill();
+        copyFileSync(olderFile, stateFile);
+        await stack.restartChain();
+        const provider = createProvider(stack.env.CHAIN_RPC_URL!, stack.config.chainId);
+        if (regrow) {
+          // Other blocks at and above the lost one's height: the chain is not behind, it is different.
+          while ((await provider.getBlockNumber()) < lostBlock + 2) await provider.send("evm_mine", []);
+        }
+        provider.destroy();
+        expect(await creditsOnChain(stack, `LAG-${residentId}`)).to.equal(0);
+
+        await gateway.listener.poll();
+        const final = await bank.waitForOperation(lost.body.operationId);
+        const op = gateway.store.operations.get(lost.body.operationId)!;
+        expect(final.state === "succeeded" && op.resubmissions > 0, JSON.stringify(final)).to.equal(true);
+        expect(await creditsOnChain(stack, `LAG-${residentId}`)).to.equal(1);
+        expect((await bank.get(`/v1/accounts/${accountId}`)).body.balances.balance).to.equal("777");
+      } finally {
+        await gateway.stop();
+      }
+    });
+  }
 });

@@ -95,6 +95,7 @@ const Verification = z
     ok: z.boolean(), verifiedAt: z.string(), blockNumber: z.number(), operationCount: z.number(), chainRunningHash: z.string(), indexRunningHash: z.string(),
     indexOperationCount: z.number(), checked: z.object({ operations: z.number(), rows: z.number(), logs: z.number() }),
     firstDivergence: Divergence.nullable(), divergences: z.array(Divergence), divergenceCount: z.number(), durationMs: z.number(),
+    phasesMs: z.object({ sync: z.number(), chainState: z.number(), chainLogs: z.number(), rebuild: z.number(), operations: z.number(), tables: z.number() }),
   })
   .openapi("LedgerVerification");
 const Proof = z.record(z.string(), z.unknown()).openapi("EntryProof", { description: "The receipt, log, transaction and block header as the chain node returned them, the decoded event and its operation." });

@@ -9,7 +9,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
-  BankMessageError, applyPain002ToPayouts, buildPain001, parseBankXml, payoutEndToEndId, parsePayoutEndToEndId, readCamt053, readPain002,
+  applyPain002ToPayouts, buildPain001, parseBankXml, payoutEndToEndId, parsePayoutEndToEndId, readCamt053, readPain002,
   reconcile, type Camt053Document, type ExpectedMovement, type Pain001Version, type Pain002Report, type PayoutStatusUpdate, type StatusReason,
 } from "../../adapters/bank/index.js";
 import { CALLS } from "../../chain/calls.js";
@@ -169,14 +169,19 @@ export class Payments {
       ({ updates, unknownIds, notMentioned } = applyPain002ToPayouts(report, ids));
     } else {
       if (report.wholeMessageStatus) {
-        throw new BankMessageError(
-          "BANK_MESSAGE_INVALID",
-          {
-            zh: `状态报告针对整笔原报文（${report.originalMessageId ?? "未给出"}），但本系统未发出过该报文，无法确定涉及哪些付款。`,
-            en: `The report gives a status for the whole original message (${report.originalMessageId ?? "not given"}), which this ledger did not send; the payments it covers are unknown.`,
-          },
-          { field: "OrgnlGrpInfAndSts.OrgnlMsgId" },
-        );
+        // A status for a whole message this ledger never sent: nothing can be applied; reported, not guessed.
+        const counts = { paid: 0, failed: 0, duplicate: 0, pending: 0, unknown: 1, error: 0 };
+        return {
+          messageType: "pain.002", version: report.version, messageId: report.messageId, originalMessageId: report.originalMessageId ?? null, runId: null,
+          receivedAt, receivedAtCst: shanghaiTime(new Date(receivedAt)), counts, notMentioned: [],
+          payouts: [{
+            endToEndId: report.originalMessageId ?? "", payoutId: null, status: report.wholeMessageStatus.status, outcome: "unknown",
+            error: {
+              code: "ORIGINAL_MESSAGE_UNKNOWN",
+              message: `原报文 ${report.originalMessageId ?? "（未给出）"} 不是本账本发出的付款指令，整笔状态无法对应到付款 / the original message ${report.originalMessageId ?? "(not given)"} is not a payment instruction this ledger sent; its status applies to no payout`,
+            },
+          }],
+        };
       }
       updates = [];
       for (const tx of report.transactions) {

@@ -180,6 +180,28 @@ describe("audit trail API (issue 6)", function () {
       expect((await verify()).body.ok).to.equal(true);
     });
 
+    it("names the operation whose raw event arguments or payout status were altered", async () => {
+      const event = db().prepare("SELECT tx_hash, log_index, args_json FROM idx_events WHERE name = 'ReturnCredited'").get() as { tx_hash: string; log_index: number; args_json: string };
+      const returnSequence = (db().prepare("SELECT sequence FROM audit_entries WHERE tx_hash = ? AND log_index = ?").get(event.tx_hash, event.log_index) as { sequence: number }).sequence;
+      db().prepare("UPDATE idx_events SET args_json = replace(args_json, '1234', '9234') WHERE tx_hash = ? AND log_index = ?").run(event.tx_hash, event.log_index);
+      try {
+        const { body } = await verify();
+        expect(body.firstDivergence).to.include({ sequence: returnSequence, how: "altered", table: "idx_events", field: "args_json" });
+      } finally {
+        db().prepare("UPDATE idx_events SET args_json = ? WHERE tx_hash = ? AND log_index = ?").run(event.args_json, event.tx_hash, event.log_index);
+      }
+      const payout = db().prepare("SELECT payout_id, tx_hash FROM idx_payouts").get() as { payout_id: number; tx_hash: string };
+      const settleSequence = (db().prepare("SELECT sequence FROM audit_operations WHERE tx_hash = ?").get(payout.tx_hash) as { sequence: number }).sequence;
+      db().prepare("UPDATE idx_payouts SET status = 'Paid' WHERE payout_id = ?").run(payout.payout_id);
+      try {
+        const { body } = await verify();
+        expect(body.firstDivergence).to.include({ sequence: settleSequence, how: "altered", table: "idx_payouts", field: "status", indexValue: "Paid", chainValue: "Settled" });
+      } finally {
+        db().prepare("UPDATE idx_payouts SET status = 'Settled' WHERE payout_id = ?").run(payout.payout_id);
+      }
+      expect((await verify()).body.ok).to.equal(true);
+    });
+
     it("names a row the chain never had as extra", async () => {
       db().prepare("INSERT INTO idx_returns (tx_hash, log_index, block_number, account_id, batch_ref, amount) VALUES (?, 99, 1, ?, ?, '1000000')")
         .run("0x" + "cd".repeat(32), seeded.accountB, "0x" + "00".repeat(32));

@@ -1,0 +1,466 @@
+/**
+ * The bank adapter end to end (issue 4): real anvil, real SQLite, the gateway in-process, everything over HTTP.
+ * Our CNY samples (test/fixtures/iso20022) are given a per-test bank account and reference prefix, so each test's
+ * bookings are new to the ledger whatever ran before it.
+ */
+import { expect } from "chai";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { bankInboxDir } from "../../gateway/adapters/bank/inbox.js";
+import { formatPayrollReference } from "../../gateway/adapters/bank/pensionReference.js";
+import { ledgerInterface, PAYOUT_STATUSES } from "../../gateway/chain/ledgerInterface.js";
+import { residentIdCheckCharacter } from "../../gateway/domain/residentId.js";
+import type { RunningGateway } from "../../gateway/gateway.js";
+import { ApiClient, createTestStack, isoNow, newResidentId, projectRoot, startInProcessGateway, type TestStack } from "./harness.js";
+
+const FIXTURES = path.join(projectRoot, "test", "fixtures", "iso20022");
+const SHARED = path.resolve(projectRoot, "..", "shared", "data", "iso20022");
+const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
+/** The members our samples name: pension reference serials 1–5 with the bound cards the samples pay from. */
+const SAMPLE_CARDS = ["6217000000000000011", "6217000000000000029", "6217000000000000037", "6217000000000000045", "6217000000000000052"];
+const PAYROLL_EMPLOYEES = ["110105198001010016", "310104198506150023", "44030519921130003X"];
+
+let tagSequence = 0;
+/** The sample with its bank references (and the account they are unique within) made new for this test. */
+function fresh(xml: string): string {
+  const tag = `${Date.now() % 100000}${++tagSequence}`;
+  return xml.replaceAll("CNB2026", `CNB${tag}`).replaceAll("E2E-2026", `E2E-${tag}`).replaceAll("110012345000526", `1100${tag}`.slice(0, 15));
+}
+
+describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
+  this.timeout(300_000);
+  let stack: TestStack;
+  let gateway: RunningGateway;
+  let bank: ApiClient;
+  let operator: ApiClient;
+  let keeper: ApiClient;
+  let socialSecurity: ApiClient;
+  let auditor: ApiClient;
+  const memberIds: string[] = [];
+  const accountIds: string[] = [];
+
+  const xml = (client: ApiClient, p: string, body: string) => client.request("POST", p, body, { "content-type": "application/xml" });
+  async function indexed(): Promise<void> {
+    const head = await gateway.pipeline["o"].provider.getBlockNumber();
+    for (let i = 0; i < 400; i++) {
+      await gateway.listener.poll();
+      if ((gateway.listener.status.indexedBlock ?? -1) >= head) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error("the index did not catch up");
+  }
+  async function balanceOf(accountId: string): Promise<bigint> {
+    const res = await bank.get(`/v1/accounts/${accountId}`);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    return BigInt(res.body.balances.balance);
+  }
+  function footprint() {
+    const counts = gateway.store.operations.countByState();
+    const suspense = (gateway.store.database.db.prepare("SELECT COUNT(*) AS n FROM bank_suspense").get() as { n: number }).n;
+    const keys = (gateway.store.database.db.prepare("SELECT COUNT(*) AS n FROM bank_processed_keys").get() as { n: number }).n;
+    return { operations: counts.pending + counts.submitted + counts.succeeded + counts.failed, suspense, keys };
+  }
+
+  before(async function () {
+    stack = await createTestStack();
+    gateway = await startInProcessGateway(stack);
+    bank = new ApiClient(gateway.url, stack.tokens.bank);
+    operator = new ApiClient(gateway.url, stack.tokens.operator);
+    keeper = new ApiClient(gateway.url, stack.tokens.keeper);
+    socialSecurity = new ApiClient(gateway.url, stack.tokens.socialSecurity);
+    auditor = new ApiClient(gateway.url, stack.tokens.auditor);
+    for (const [i, card] of SAMPLE_CARDS.entries()) {
+      const residentId = newResidentId();
+      const res = await bank.post("/v1/personal-accounts?wait=true", { residentId, name: `样本会员${i + 1}`, bankCard: card });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.result.pensionReference).to.match(new RegExp(`^PA0{15}${i + 1}\\d\\d$`));
+      memberIds.push(residentId);
+      accountIds.push(String(res.body.result.accountId).toLowerCase());
+    }
+    const plan = await operator.post("/v1/plans?wait=true", { planCode: "EA-PLAN-0001", employerCode: "91310000MA1FL0001X", vestingBpsByYear: [10000] });
+    expect(plan.status, JSON.stringify(plan.body)).to.equal(200);
+    for (const [i, residentId] of PAYROLL_EMPLOYEES.entries()) {
+      const res = await bank.post("/v1/plans/EA-PLAN-0001/members?wait=true", { residentId, name: `职工${i + 1}`, serviceStart: "2020-01-01" });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    }
+    await indexed();
+  });
+
+  after(async () => {
+    await gateway?.stop();
+    await stack?.destroy();
+  });
+
+  describe("ingestCamt054", () => {
+    it("credits the contributions of our CNY samples in .02, .04, .08 and .12 and gives every other entry its reason", async () => {
+      const before = await Promise.all(accountIds.map(balanceOf));
+      const reports = [];
+      for (const name of ["camt054.v02.cny.xml", "camt054.v04.cny.xml", "camt054.v08.cny.xml", "camt054.v12.cny.xml"]) {
+        const res = await xml(bank, "/v1/bank/camt054?wait=true", fresh(fixture(name)));
+        expect(res.status, `${name}: ${JSON.stringify(res.body).slice(0, 500)}`).to.equal(200);
+        reports.push(res.body);
+      }
+      const [v02, v04, v08, v12] = reports;
+      expect(v02.version).to.equal("001.02");
+      expect(v04.counts.credited).to.equal(1);
+      // Our members have bound cards: a sample entry that names no debtor account is not credited (rule 15).
+      for (const report of [v02, v04, v12]) {
+        expect(report.counts.credited).to.be.at.least(1);
+        for (const e of report.entries) expect(e.outcome === "credited" || e.reason.code === "DEBTOR_NOT_BOUND_ACCOUNT", JSON.stringify(e)).to.equal(true);
+      }
+      expect(v08.counts.entries).to.equal(9);
+      expect(v08.counts.credited).to.be.at.least(1);
+      for (const report of reports) {
+        for (const entry of report.entries) {
+          if (entry.outcome === "credited") expect(entry.state, JSON.stringify(entry)).to.equal("succeeded");
+          else expect(entry.reason.code, JSON.stringify(entry)).to.be.a("string").and.not.equal("");
+          if (entry.outcome === "rejected") expect(entry.reason.zh).to.match(/[\u4e00-\u9fff]/);
+        }
+      }
+      const codes = v08.entries.filter((e: any) => e.outcome === "rejected").map((e: any) => e.reason.code);
+      expect(codes).to.include.members(["REFERENCE_CHECK_DIGITS", "CURRENCY_NOT_CNY", "AMOUNT_INVALID", "REFERENCE_MISSING"]);
+      await indexed();
+      const credited = new Map<string, bigint>();
+      for (const report of reports) {
+        for (const e of report.entries.filter((x: any) => x.outcome === "credited")) {
+          const serial = Number(e.pensionReference.slice(2, 18));
+          credited.set(accountIds[serial - 1]!, (credited.get(accountIds[serial - 1]!) ?? 0n) + BigInt(e.amountFen));
+        }
+      }
+      for (const [i, accountId] of accountIds.entries()) {
+        expect(await balanceOf(accountId), `member ${i + 1}`).to.equal(before[i]! + (credited.get(accountId) ?? 0n));
+      }
+    });
+
+    it("credits the same file delivered twice once and reports the second delivery's bookings as duplicates", async () => {
+      const sample = fresh(fixture("camt054.v04.cny.xml"));
+      const first = await xml(bank, "/v1/bank/camt054?wait=true", sample);
+      await indexed();
+      const balance = await balanceOf(accountIds[2]!);
+      const second = await xml(bank, "/v1/bank/camt054?wait=true", sample);
+      expect(first.body.counts.credited).to.equal(1);
+      expect(second.body.counts).to.include({ credited: 0, duplicate: first.body.counts.entries });
+      expect(second.body.entries[0].firstDelivery.operationId).to.equal(first.body.entries[0].operationId);
+      await indexed();
+      expect(await balanceOf(accountIds[2]!)).to.equal(balance);
+    });
+
+    it("credits only the new booking of an overlapping file", async () => {
+      const tagged = fresh(fixture("camt054.v08.cny.xml") + "\n<!--split-->\n" + fixture("camt054.v08.overlap.xml"));
+      const [first, overlap] = tagged.split("\n<!--split-->\n") as [string, string];
+      const one = await xml(bank, "/v1/bank/camt054?wait=true", first);
+      const two = await xml(bank, "/v1/bank/camt054?wait=true", overlap);
+      expect(one.status).to.equal(200);
+      expect(two.body.counts.duplicate).to.equal(3);
+      expect(two.body.counts.entries).to.equal(4);
+      const fresh1 = two.body.entries.find((e: any) => e.outcome !== "duplicate");
+      // The new booking names an account nobody has here: it goes to the suspense list, once.
+      expect(fresh1.reason.code).to.equal("PENSION_ACCOUNT_UNKNOWN");
+      expect(fresh1.suspenseId).to.match(/^SUS-/);
+      const again = await xml(bank, "/v1/bank/camt054?wait=true", overlap);
+      expect(again.body.counts.duplicate).to.equal(4);
+    });
+
+    it("credits a resend once on chain even when it slipped past the gateway's own dedup table", async () => {
+      const sample = fresh(fixture("camt054.v04.cny.xml"));
+      const first = await xml(bank, "/v1/bank/camt054?wait=true", sample);
+      expect(first.body.entries[0].state).to.equal("succeeded");
+      await indexed();
+      const balance = await balanceOf(accountIds[2]!);
+      gateway.store.database.db.prepare("DELETE FROM bank_processed_keys WHERE operation_id = ?").run(first.body.entries[0].operationId);
+      const second = await xml(bank, "/v1/bank/camt054?wait=true", sample);
+      expect(second.body.entries[0]).to.include({ outcome: "duplicate" });
+      expect(second.body.entries[0].reason.code).to.equal("BANK_REFERENCE_ALREADY_USED");
+      await indexed();
+      expect(await balanceOf(accountIds[2]!)).to.equal(balance);
+      const suspense = await operator.get("/v1/bank/suspense?status=open&limit=1000");
+      expect(suspense.body.items.map((s: any) => s.reason.code)).to.not.include("BANK_REFERENCE_ALREADY_USED");
+    });
+
+    it("processes a camt.054 dropped in the inbox folder and moves it to processed/ beside its JSON report; a DTD file goes to rejected/", async () => {
+      const dir = bankInboxDir(stack.dataDir);
+      writeFileSync(path.join(dir, "a-notification.xml"), fresh(fixture("camt054.v04.cny.xml")));
+      writeFileSync(path.join(dir, "b-xxe.xml"), fixture("xxe.xml"));
+      for (let i = 0; i < 200 && !existsSync(path.join(dir, "rejected", "b-xxe.xml")); i++) await new Promise((r) => setTimeout(r, 100));
+      const report = JSON.parse(readFileSync(path.join(dir, "processed", "a-notification.xml.report.json"), "utf8"));
+      expect(report).to.include({ type: "camt.054", file: "a-notification.xml" });
+      expect(report.counts.credited).to.equal(1);
+      expect(report.entries[0].operationId).to.be.a("string");
+      const rejected = JSON.parse(readFileSync(path.join(dir, "rejected", "b-xxe.xml.report.json"), "utf8"));
+      expect(rejected.error.code).to.equal("XML_DTD_FORBIDDEN");
+      expect(existsSync(path.join(dir, "a-notification.xml"))).to.equal(false);
+    });
+  });
+
+  describe("payroll files", () => {
+    it("holds the employer's file until the matching transfer releases it to the employees' annuity accounts, and holds a transfer ¥0.01 short", async () => {
+      const csv = await bank.request("POST", "/v1/bank/payroll-files", fixture("payroll.2026-11.csv"), { "content-type": "text/csv" });
+      expect(csv.status, JSON.stringify(csv.body)).to.equal(201);
+      expect(csv.body).to.include({ payrollReference: "PR000020261100000174", status: "accepted" });
+      expect(csv.body.awaitingFunds.amount).to.equal("¥1,392.00");
+      const beta = {
+        payrollReference: "PR000020261100000271", planId: "EA-PLAN-0001", period: "2026-11", declaredTotalFen: 100000, employer: "91310000MA1FL0002Y",
+        lines: [
+          { residentId: PAYROLL_EMPLOYEES[0], wageBaseFen: 1000000, employerFen: 50000, employeeFen: 30800 },
+          { residentId: PAYROLL_EMPLOYEES[1], wageBaseFen: 100000, employerFen: 8000, employeeFen: 4000 },
+          { residentId: PAYROLL_EMPLOYEES[2], wageBaseFen: 60000, employerFen: 4800, employeeFen: 2400 },
+        ],
+      };
+      const json = await bank.post("/v1/bank/payroll-files", beta);
+      expect(json.status, JSON.stringify(json.body)).to.equal(201);
+      const before = await bank.post("/v1/accounts/query", { residentId: PAYROLL_EMPLOYEES[0], planCode: "EA-PLAN-0001" });
+      const res = await xml(bank, "/v1/bank/camt054?wait=true", fresh(fixture("camt054.v04.payroll.xml")));
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const [release, held] = res.body.entries;
+      expect(release).to.include({ outcome: "credited", decision: "payrollRelease", payrollReference: "PR000020261100000174", state: "succeeded" });
+      expect(held).to.include({ outcome: "held", payrollReference: "PR000020261100000271" });
+      expect(held.reason.code).to.equal("PAYROLL_AMOUNT_MISMATCH");
+      await indexed();
+      const after = await bank.post("/v1/accounts/query", { residentId: PAYROLL_EMPLOYEES[0], planCode: "EA-PLAN-0001" });
+      expect(BigInt(after.body.balances.balance) - BigInt(before.body.balances.balance)).to.equal(120000n);
+      const heldEntry = (await operator.get("/v1/bank/suspense?limit=1000")).body.items.find((s: any) => s.suspenseId === held.suspenseId);
+      expect(heldEntry).to.include({ status: "open", amount: "¥999.99" });
+      const again = await bank.request("POST", "/v1/bank/payroll-files", fixture("payroll.2026-11.csv"), { "content-type": "text/csv" });
+      expect(again.status).to.equal(409);
+      expect(again.body.code).to.equal("PAYROLL_BATCH_ALREADY_RELEASED");
+    });
+
+    it("rejects a file with bad lines whole, or accepts only its good lines when asked, listing every bad line with its reason", async () => {
+      const bad = [
+        `payrollReference,${formatPayrollReference(202612000001n)}`, "planId,EA-PLAN-0001", "period,2026-12", "declaredTotalFen,139200", "employer,91310000MA1FL0001X",
+        "residentId,wageBaseFen,employerFen,employeeFen",
+        `${PAYROLL_EMPLOYEES[0]},1000000,80000,40000`,
+        "110105198001010017,100000,8000,4000",
+        `${PAYROLL_EMPLOYEES[2]},60000,4801,2399`,
+      ].join("\n");
+      const whole = await bank.request("POST", "/v1/bank/payroll-files", bad, { "content-type": "text/csv" });
+      expect(whole.status).to.equal(422);
+      expect(whole.body.code).to.equal("PAYROLL_FILE_INVALID");
+      expect(whole.body.details.errors.map((e: any) => [e.line, e.code])).to.deep.include.members([[8, "RESIDENT_ID_INVALID"], [9, "EMPLOYER_ABOVE_8_PERCENT"]]);
+      expect(JSON.stringify(whole.body)).to.not.include("110105198001010017");
+      const good = await bank.request("POST", "/v1/bank/payroll-files?mode=acceptGoodLines", bad, { "content-type": "text/csv" });
+      expect(good.status, JSON.stringify(good.body)).to.equal(201);
+      expect(good.body).to.include({ status: "partiallyAccepted" });
+      expect(good.body.totals).to.include({ acceptedLines: 1, rejectedLines: 2, acceptedTotalFen: "120000" });
+      expect(good.body.errors).to.have.length(2);
+    });
+
+    it("validates a 10,000-line file in one request and lists every bad line (here: employees not enrolled in the plan)", async () => {
+      // Region 120101 (Tianjin): no other ID number in this file uses it.
+      const unenrolled = (i: number) => {
+        const first17 = `120101${new Date(Date.UTC(1970, 0, 1) + Math.floor(i / 400) * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "")}${String((i % 400) * 2 + 1).padStart(3, "0")}`;
+        return first17 + residentIdCheckCharacter(first17);
+      };
+      const lines = Array.from({ length: 10_000 }, (_, i) => (i < 3 ? PAYROLL_EMPLOYEES[i]! : unenrolled(i)));
+      const csv = [
+        `payrollReference,${formatPayrollReference(202612000002n)}`, "planId,EA-PLAN-0001", "period,2026-12", `declaredTotalFen,${10_000 * 12_000}`, "employer,91310000MA1FL0001X",
+        "residentId,wageBaseFen,employerFen,employeeFen", ...lines.map((id) => `${id},100000,8000,4000`),
+      ].join("\n");
+      const res = await bank.request("POST", "/v1/bank/payroll-files?mode=acceptGoodLines", csv, { "content-type": "text/csv" });
+      expect(res.status, JSON.stringify(res.body).slice(0, 300)).to.equal(201);
+      expect(res.body.totals).to.include({ lines: 10_000, acceptedLines: 3, rejectedLines: 9_997, acceptedTotalFen: "36000" });
+      expect(res.body.errors).to.have.length(9_997);
+      expect(res.body.errors.every((e: any) => e.code === "NOT_ENROLLED")).to.equal(true);
+      expect(res.body.errors[0].line).to.equal(10);
+    });
+  });
+
+  describe("suspense", () => {
+    it("lists unassignable credits; the operator assigns one to a member and marks another for return; the bank may not", async () => {
+      await xml(bank, "/v1/bank/camt054?wait=true", fresh(fixture("camt054.v08.cny.xml")));
+      const list = await bank.get("/v1/bank/suspense?status=open&limit=1000");
+      expect(list.status).to.equal(200);
+      const cny = list.body.items.filter((s: any) => s.currency === "CNY" && s.amountFen !== null);
+      expect(cny.length).to.be.at.least(2);
+      const [toAssign, toReturn] = cny as any[];
+      expect((await bank.post(`/v1/bank/suspense/${toAssign.suspenseId}/assignment`, { residentId: memberIds[0] })).status).to.equal(403);
+      const balance = await balanceOf(accountIds[0]!);
+      const assigned = await operator.post(`/v1/bank/suspense/${toAssign.suspenseId}/assignment`, { residentId: memberIds[0], note: "客户来电确认" });
+      expect(assigned.status, JSON.stringify(assigned.body)).to.equal(200);
+      expect(assigned.body.status).to.equal("assigned");
+      const op = await operator.waitForOperation(assigned.body.operationId);
+      expect(op.state, JSON.stringify(op)).to.equal("succeeded");
+      await indexed();
+      expect(await balanceOf(accountIds[0]!)).to.equal(balance + BigInt(toAssign.amountFen));
+      const returned = await operator.post(`/v1/bank/suspense/${toReturn.suspenseId}/return`, { note: "退回付款人" });
+      expect(returned.body.status).to.equal("returnRequested");
+      const twice = await operator.post(`/v1/bank/suspense/${toAssign.suspenseId}/assignment`, { residentId: memberIds[0] });
+      expect(twice.status).to.equal(409);
+      expect(twice.body.code).to.equal("SUSPENSE_NOT_OPEN");
+    });
+  });
+
+  describe("payouts: pain.001 out, pain.002 back, camt.053 reconciliation", () => {
+    let runId: number;
+    let payouts: { payoutId: number; accountId: string; net: bigint; gross: bigint }[];
+
+    before(async () => {
+      const retirees: string[] = [];
+      for (const [i, card] of ["6222020200112233445", "6222020200112233452"].entries()) {
+        const residentId = newResidentId({ birthDate: "1960-03-15" });
+        const open = await bank.post("/v1/personal-accounts?wait=true", { residentId, name: `退休会员${i + 1}`, bankCard: card });
+        const accountId = String(open.body.result.accountId).toLowerCase();
+        await bank.post("/v1/contributions?wait=true", { residentId, amount: 1_000_000 + i * 100, bookedAt: isoNow(-60), bankReference: `RET-${residentId}` });
+        const certify = await socialSecurity.post("/v1/eligibility?wait=true", { residentId, qualifyingEvent: "Retirement", effectiveDate: "2025-01-01", evidenceReference: `EV-${residentId}` });
+        expect(certify.status, JSON.stringify(certify.body)).to.equal(200);
+        const mode = await bank.post(`/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "LumpSum" });
+        expect(mode.status, JSON.stringify(mode.body)).to.equal(200);
+        retirees.push(accountId);
+      }
+      await indexed();
+      const run = await keeper.post("/v1/settlement-runs?wait=true", { runReference: `bank-e2e-${Date.now()}` });
+      expect(run.status, JSON.stringify(run.body)).to.equal(200);
+      runId = run.body.result.runs[0].runId;
+      await indexed();
+      payouts = (gateway.store.database.db.prepare("SELECT payout_id, account_id, net, gross FROM idx_payouts WHERE run_id = ? ORDER BY payout_id").all(runId) as any[])
+        .map((r) => ({ payoutId: r.payout_id, accountId: r.account_id, net: BigInt(r.net), gross: BigInt(r.gross) }));
+      expect(payouts.map((p) => p.accountId)).to.include.members(retirees);
+    });
+
+    const pain002 = (messageId: string, statuses: [string, string][]) => `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>2026-12-03T15:00:00+08:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>PLRUN${runId}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>PLRUN${runId}</OrgnlPmtInfId>
+${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEndId><TxSts>${sts}</TxSts>${sts === "RJCT" ? "<StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf>" : ""}</TxInfAndSts>`).join("\n")}
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>`;
+
+    it("gives the run's pain.001 (net amounts, bound cards), writes it to the outbox, and the file validates against the XSD", async () => {
+      const res = await bank.get(`/v1/settlement-runs/${runId}/payment-instructions`);
+      expect(res.status, String(res.body).slice(0, 300)).to.equal(200);
+      expect(res.headers.get("content-type")).to.match(/application\/xml/);
+      const file = path.join(stack.dataDir, "outbox", "bank", `pain001-run-${runId}.xml`);
+      expect(readFileSync(file, "utf8")).to.equal(res.body);
+      for (const p of payouts) {
+        expect(res.body).to.include(`<EndToEndId>PO${p.payoutId}</EndToEndId>`);
+        expect(res.body).to.include(`${p.net / 100n}.${String(p.net % 100n).padStart(2, "0")}</InstdAmt>`);
+      }
+      expect(res.body).to.include("<Id>6222020200112233445</Id>");
+      execFileSync("xmllint", ["--noout", "--schema", path.join(SHARED, "xsd", "pain.001.001.03.xsd"), file], { stdio: "pipe" });
+      expect((await keeper.get(`/v1/settlement-runs/${runId}/payment-instructions`)).status).to.equal(403);
+      expect((await bank.get("/v1/settlement-runs/999999/payment-instructions")).body.code).to.equal("SETTLEMENT_RUN_NOT_FOUND");
+    });
+
+    it("records a rejected payment as failed with the money back on the balance, an accepted one as paid, and never pays twice", async () => {
+      await bank.get(`/v1/settlement-runs/${runId}/payment-instructions`);
+      const [rejected, accepted] = payouts as [typeof payouts[0], typeof payouts[0]];
+      const first = await xml(bank, "/v1/bank/pain002", pain002("PSR-1", [[`PO${rejected.payoutId}`, "RJCT"], [`PO${accepted.payoutId}`, "ACSC"], ["PO999999", "ACSC"]]));
+      expect(first.status, JSON.stringify(first.body)).to.equal(200);
+      const line = (body: any, id: number) => body.payouts.find((p: any) => p.payoutId === String(id));
+      expect(line(first.body, rejected.payoutId), JSON.stringify(first.body)).to.include({ outcome: "failed", state: "succeeded" });
+      expect(line(first.body, accepted.payoutId)).to.include({ outcome: "paid", state: "succeeded" });
+      expect(first.body.payouts.find((p: any) => p.endToEndId === "PO999999").outcome).to.equal("unknown");
+      await indexed();
+      expect(await balanceOf(rejected.accountId)).to.equal(rejected.gross);
+      expect(await balanceOf(accepted.accountId)).to.equal(0n);
+
+      const repeated = await xml(bank, "/v1/bank/pain002", pain002("PSR-2", [[`PO${rejected.payoutId}`, "RJCT"], [`PO${accepted.payoutId}`, "ACSC"]]));
+      expect(repeated.body.counts).to.include({ duplicate: 2, paid: 0, failed: 0 });
+      const reordered = await xml(bank, "/v1/bank/pain002", pain002("PSR-3", [[`PO${rejected.payoutId}`, "ACSC"]]));
+      expect(line(reordered.body, rejected.payoutId)).to.include({ outcome: "duplicate" });
+      expect(line(reordered.body, rejected.payoutId).previous.outcome).to.equal("failed");
+      // Past the gateway's own record, the event index still knows the result.
+      gateway.store.database.db.prepare("DELETE FROM bank_payout_reports WHERE payout_id = ?").run(rejected.payoutId);
+      const indexGuard = await xml(bank, "/v1/bank/pain002", pain002("PSR-4a", [[`PO${rejected.payoutId}`, "ACSC"]]));
+      expect(line(indexGuard.body, rejected.payoutId)).to.include({ outcome: "duplicate" });
+      // Past both (an index lagging behind), the ledger refuses a second result.
+      gateway.store.database.db.prepare("UPDATE idx_payouts SET status = 'Settled' WHERE payout_id = ?").run(rejected.payoutId);
+      const slipped = await xml(bank, "/v1/bank/pain002", pain002("PSR-4", [[`PO${rejected.payoutId}`, "ACSC"]]));
+      expect(line(slipped.body, rejected.payoutId)).to.include({ outcome: "duplicate", state: "failed" });
+      await indexed();
+      expect(await balanceOf(rejected.accountId)).to.equal(rejected.gross);
+      const raw = await gateway.pipeline["o"].provider.call({ to: stack.ledger, data: ledgerInterface.encodeFunctionData("payoutStatus", [rejected.payoutId]) });
+      expect(PAYOUT_STATUSES[Number(ledgerInterface.decodeFunctionResult("payoutStatus", raw)[0])]).to.equal("Failed");
+      gateway.store.database.db.prepare("UPDATE idx_payouts SET status = 'Failed' WHERE payout_id = ?").run(rejected.payoutId);
+    });
+
+    it("reconciles a camt.053 statement: matched, missing on either side, and amount differences", async () => {
+      await bank.get(`/v1/settlement-runs/${runId}/payment-instructions`);
+      const credit = await xml(bank, "/v1/bank/camt054?wait=true", fresh(fixture("camt054.v04.cny.xml")));
+      const creditRef = credit.body.entries[0].bankReference as string;
+      const creditFen = BigInt(credit.body.entries[0].amountFen);
+      const paid = payouts[1]!;
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const entry = (amountFen: bigint, dir: string, ref: string, acctSvcrRef: string) => `<Ntry><Amt Ccy="CNY">${amountFen / 100n}.${String(amountFen % 100n).padStart(2, "0")}</Amt><CdtDbtInd>${dir}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>${today}</Dt></BookgDt><AcctSvcrRef>${acctSvcrRef}</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>${ref}</EndToEndId></Refs><Amt Ccy="CNY">${amountFen / 100n}.${String(amountFen % 100n).padStart(2, "0")}</Amt><CdtDbtInd>${dir}</CdtDbtInd></TxDtls></NtryDtls></Ntry>`;
+      const statement = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>STMT-E2E</MsgId><CreDtTm>2026-12-03T06:00:00+08:00</CreDtTm></GrpHdr>
+<Stmt><Id>STMT-E2E-1</Id><FrToDt><FrDtTm>2026-11-01T00:00:00+08:00</FrDtTm><ToDtTm>${today}T23:59:59+08:00</ToDtTm></FrToDt><Acct><Id><Othr><Id>110012345000526999</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+${entry(paid.net + 1n, "DBIT", `PO${paid.payoutId}`, "STMT-A")}
+${entry(creditFen, "CRDT", creditRef, "STMT-B")}
+${entry(12345n, "CRDT", "E2E-NOBODY-KNOWS", "STMT-C")}
+</Stmt></BkToCstmrStmt></Document>`;
+      const res = await xml(bank, "/v1/bank/camt053", statement);
+      expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+      const [s] = res.body.statements;
+      expect(s.matched.map((m: any) => m.ref)).to.include(creditRef);
+      expect(s.amountDifferences.map((d: any) => d.ref)).to.deep.equal([`PO${paid.payoutId}`]);
+      expect(s.amountDifferences[0].differenceFen).to.match(/^-?1$/);
+      expect(s.missingInLedger.map((m: any) => m.refs).flat()).to.include("E2E-NOBODY-KNOWS");
+      expect(s.missingInStatement.length).to.be.at.least(1);
+    });
+  });
+
+  describe("bad input and roles", () => {
+    it("refuses XXE and billion laughs with 400 and changes nothing, and reports malformed XML with line and column", async () => {
+      const before = footprint();
+      for (const name of ["xxe.xml", "billion-laughs.xml"]) {
+        const res = await xml(bank, "/v1/bank/camt054", fixture(name));
+        expect(res.status, name).to.equal(400);
+        expect(res.body.code).to.equal("XML_DTD_FORBIDDEN");
+      }
+      const malformed = await xml(bank, "/v1/bank/camt054", fixture("malformed.xml"));
+      expect(malformed.status).to.equal(400);
+      expect(malformed.body.code).to.equal("XML_MALFORMED");
+      expect(malformed.body.details).to.include({ line: 12 });
+      expect(malformed.body.details.column).to.be.a("number");
+      expect(footprint()).to.deep.equal(before);
+    });
+
+    it("answers 413 above the XML size limit and 415 for a body that is not XML", async () => {
+      const before = footprint();
+      const huge = `<?xml version="1.0"?><Document>${" ".repeat(32 * 1024 * 1024)}</Document>`;
+      const res = await xml(bank, "/v1/bank/camt054", huge);
+      expect(res.status).to.equal(413);
+      const plain = await bank.request("POST", "/v1/bank/camt054", "hello", { "content-type": "text/plain" });
+      expect(plain.status).to.equal(415);
+      expect(footprint()).to.deep.equal(before);
+    });
+
+    it("refuses the bank's operations to other institutions", async () => {
+      const sample = fresh(fixture("camt054.v04.cny.xml"));
+      for (const client of [socialSecurity, operator, auditor, keeper]) {
+        const res = await xml(client, "/v1/bank/camt054", sample);
+        expect(res.status).to.equal(403);
+        expect(res.body.code).to.equal("FORBIDDEN_FOR_ROLE");
+      }
+      expect((await xml(auditor, "/v1/bank/pain002", fixture("pain002.v03.one-rejected.xml"))).status).to.equal(403);
+      expect((await xml(operator, "/v1/bank/camt053", fixture("camt053.v08.cny.xml"))).status).to.equal(403);
+      expect((await operator.request("POST", "/v1/bank/payroll-files", fixture("payroll.2026-11.csv"), { "content-type": "text/csv" })).status).to.equal(403);
+      expect((await socialSecurity.get("/v1/bank/suspense")).status).to.equal(403);
+      expect((await new ApiClient(gateway.url).get("/v1/bank/suspense")).status).to.equal(401);
+      const openapi = await bank.get("/openapi.json");
+      const operationIds = Object.values(openapi.body.paths).flatMap((p: any) => Object.values(p).map((o: any) => o.operationId));
+      expect(operationIds).to.include.members(["ingestCamt054", "submitPayrollFile", "listSuspense", "assignSuspense", "returnSuspense", "getPaymentInstructions", "ingestPain002", "reconcileStatement"]);
+    });
+
+    it("processes every shared sample over HTTP without a crash, naming each rejection", async () => {
+      const files = readdirSync(SHARED).filter((f) => f.endsWith(".xml"));
+      expect(files.length).to.be.at.least(5);
+      for (const name of files) {
+        const body = readFileSync(path.join(SHARED, name), "utf8");
+        const route = name.includes("camt054") ? "/v1/bank/camt054" : name.includes("camt053") ? "/v1/bank/camt053" : "/v1/bank/pain002";
+        const res = await xml(bank, route, body);
+        expect(res.status, `${name}: ${JSON.stringify(res.body).slice(0, 300)}`).to.equal(200);
+        if (route === "/v1/bank/camt054") {
+          expect(res.body.counts.entries).to.be.at.least(1);
+          for (const e of res.body.entries) expect(e.reason.code, name).to.equal("CURRENCY_NOT_CNY");
+        } else if (route === "/v1/bank/pain002") {
+          expect(res.body.payouts.every((p: any) => p.outcome === "unknown" && p.error.code), name).to.equal(true);
+        } else {
+          expect(res.body.statements[0].summary.missingInLedger).to.equal(1);
+        }
+      }
+    });
+  });
+});
