@@ -155,6 +155,8 @@ export const OperationBody = z
     state: z.enum(["pending", "submitted", "succeeded", "failed"]),
     createdAt: z.string(),
     updatedAt: z.string(),
+    createdAtCst: z.string().openapi({ description: "createdAt in Asia/Shanghai (YYYY-MM-DD HH:mm:ss)." }),
+    updatedAtCst: z.string(),
     transactions: z.array(z.object({ txHash: z.string(), blockNumber: z.number().nullable() })),
     blockNumber: z.number().nullable(),
     result: z.record(z.string(), z.unknown()).optional(),

@@ -1,6 +1,6 @@
 /**
  * A fast decoder for the ledger's logs, for verification over hundreds of thousands of them. Events whose
- * arguments are all one-word static types (bytes32, uintN, intN, bool, address: nearly all of the ledger's) are
+ * arguments are all one-word static types (bytesN, uintN, intN, bool, address: nearly all of the ledger's) are
  * read word by word from the topics and data; the others (arrays, structs) go through ethers. The values are
  * the ones ethers gives (bytes32 as lowercase hex, integers as bigint, addresses checksummed), so the event
  * handlers and the JSON of the index see no difference.
@@ -16,7 +16,7 @@ export interface DecodedLedgerLog {
   result: Result;
 }
 
-const ONE_WORD = /^(bytes32|uint\d*|int\d*|bool|address)$/;
+const ONE_WORD = /^(bytes([1-9]|[12][0-9]|3[0-2])|uint\d*|int\d*|bool|address)$/;
 const byTopic = new Map<string, { fragment: EventFragment; simple: boolean }>();
 ledgerInterface.forEachEvent((fragment) => {
   byTopic.set(fragment.topicHash.toLowerCase(), { fragment, simple: fragment.inputs.every((i) => ONE_WORD.test(i.type)) });
@@ -27,6 +27,8 @@ const TWO_255 = 1n << 255n;
 
 function word(type: string, hex: string): unknown {
   if (type === "bytes32") return "0x" + hex.toLowerCase();
+  // bytesN is left-aligned in its word (e.g. OperationRecorded's bytes4 selector).
+  if (type.startsWith("bytes")) return "0x" + hex.slice(0, Number(type.slice(5)) * 2).toLowerCase();
   if (type === "bool") return BigInt("0x" + hex) !== 0n;
   if (type === "address") return getAddress("0x" + hex.slice(24));
   const value = BigInt("0x" + hex);

@@ -7,6 +7,7 @@ import { CALLS } from "../chain/calls.js";
 import { AppError, ERROR_CATALOG, type ErrorCode } from "../errors.js";
 import type { OperationRecord, OperationState } from "../store/operations.js";
 import type { Caller, ServiceDeps, WriteOptions } from "./context.js";
+import { shanghaiTime } from "./time.js";
 
 export interface OperationView {
   operationId: string;
@@ -14,6 +15,9 @@ export interface OperationView {
   state: OperationState;
   createdAt: string;
   updatedAt: string;
+  /** The same instants in Asia/Shanghai, for bank staff. */
+  createdAtCst: string;
+  updatedAtCst: string;
   transactions: { txHash: string; blockNumber: number | null }[];
   blockNumber: number | null;
   result?: Record<string, unknown>;
@@ -27,6 +31,8 @@ export function viewOperation(op: OperationRecord): OperationView {
     state: op.state,
     createdAt: op.createdAt,
     updatedAt: op.updatedAt,
+    createdAtCst: shanghaiTime(new Date(op.createdAt)),
+    updatedAtCst: shanghaiTime(new Date(op.updatedAt)),
     transactions: op.progress.chunks
       .filter((c) => c.txHash !== "0x")
       .map((c) => ({ txHash: c.txHash, blockNumber: c.state === "mined" ? (c.blockNumber ?? null) : null })),

@@ -9,7 +9,7 @@
  *  3. camt054ParseMsPer10k: parseCamt054 of a generated camt.054.001.08 with one CNY credit entry per member
  *     (median of 3), scaled to 10,000 entries.
  *  4. camt054EndToEndMemberCreditsPerSecond: a file of the same form with BENCH_CAMT054_CREDITS entries (default
- *     1,000; see below) dropped in DATA_DIR/inbox/bank (written as .part, then renamed); clock from the rename to
+ *     500; see below) dropped in DATA_DIR/inbox/bank (written as .part, then renamed); clock from the rename to
  *     every credit in the event index: the inbox scan, classification, the outbox rows, one `contribute`
  *     transaction per credit (its own bank reference on chain), the listener.
  *  5. payrollEndToEndMemberCreditsPerSecond: a payroll file with one line per member submitted over HTTP
@@ -41,7 +41,7 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
  * chain), sent by the bank key's one sender one at a time: ~3–12 per second on 2 shared cores, so the whole
  * 10,000-entry file would take 15–60 minutes; the figure is a rate and does not depend on the file's length.
  */
-const CAMT054_CREDITS = Math.min(MEMBERS, Number(process.env.BENCH_CAMT054_CREDITS ?? 1_000));
+const CAMT054_CREDITS = Math.min(MEMBERS, Number(process.env.BENCH_CAMT054_CREDITS ?? 500));
 const TX_PER_BLOCK = 100;
 const PLAN = "BENCH-PLAN";
 
@@ -283,7 +283,7 @@ async function main(): Promise<void> {
       },
       machine: { cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`, node: process.version, loadAverage: os.loadavg().map((l) => round(l, 2)) },
       date: new Date().toISOString(),
-      command: "npm run bench:bank",
+      command: `BENCH_MEMBERS=${MEMBERS} BENCH_CAMT054_CREDITS=${CAMT054_CREDITS} npm run bench:bank`,
       totalSeconds: round((Date.now() - started) / 1000),
     };
     mkdirSync(path.join(root, "bench", "results"), { recursive: true });

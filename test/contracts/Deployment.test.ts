@@ -7,9 +7,9 @@ import { network } from "hardhat";
 import PensionLedgerModule from "../../deploy/PensionLedger.js";
 import { RoleVerificationError, verifyRoles } from "../../deploy/verifyRoles.js";
 import type { PensionLedger } from "../../types/index.js";
-import { CAP } from "./helpers/ledger.js";
+import { CHAIN_START, CAP } from "./helpers/ledger.js";
 
-const connection = await network.connect();
+const connection = await network.connect({ override: { initialDate: CHAIN_START } });
 const { ethers, ignition, networkHelpers } = connection;
 const EIP170_LIMIT = 24_576;
 

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { Event, Mode, Status, ZERO, conserved, cst, deployLedger, latest, openAccount, ref } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, Status, ZERO, conserved, cst, deployLedger, latest, openAccount, ref } from "./helpers/ledger.js";
 
-const connection = await network.connect();
+const connection = await network.connect({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
 
 async function returnsFixture() {

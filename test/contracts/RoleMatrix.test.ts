@@ -3,9 +3,9 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { settlementProof, type SettledPayout } from "../../deploy/settlementMerkle.js";
 import type { PensionLedger } from "../../types/index.js";
-import { Event, Mode, cst, deployLedger, latest, member, openAccount, ref, type Ledger } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref, type Ledger } from "./helpers/ledger.js";
 
-const connection = await network.connect();
+const connection = await network.connect({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
 
 type Institution = "operator" | "bank" | "socialSecurity" | "taxBureau" | "investmentManager" | "keeper" | "outsider";

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import type { Result } from "ethers";
 import { network } from "hardhat";
-import { Event, Mode, cst, deployLedger, latest, member, openAccount, ref } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref } from "./helpers/ledger.js";
 
-const connection = await network.connect();
+const connection = await network.connect({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
 
 async function busyLedgerFixture() {

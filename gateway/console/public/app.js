@@ -234,7 +234,7 @@ async function proofView(txHash, logIndex) {
       kv("operation", p.operation ? `#${p.operation.sequence}` : "—"), kv("runningHash", p.operation?.runningHash ?? "—", "hash"),
       [h("dt", {}, t("matchesIndex")), h("dd", { id: "matches-index", class: p.matchesIndex ? "ok" : "bad" }, p.matchesIndex ? t("yes") : t("no"))])),
     h("h2", {}, t("rawReceipt")),
-    h("pre", { id: "raw-receipt", tabindex: "0" }, JSON.stringify({ log: p.raw.log, receipt: p.raw.receipt, event: p.event }, null, 2)),
+    h("pre", { id: "raw-receipt", tabindex: "0", "aria-label": t("rawReceipt") }, JSON.stringify({ log: p.raw.log, receipt: p.raw.receipt, event: p.event }, null, 2)),
     h("p", {}, h("button", { type: "button", onclick: () => history.back() }, t("back"))));
 }
 

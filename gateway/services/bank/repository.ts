@@ -5,6 +5,7 @@
  * transaction as the outbox rows they belong to. No ID numbers, names or cards are stored here: payroll items
  * hold the member's pseudonym.
  */
+import type { StatementSync } from "node:sqlite";
 import type { Database } from "../../store/database.js";
 
 export type ProcessedOutcome = "credited" | "released" | "held" | "suspense" | "creditFailed";
@@ -93,8 +94,20 @@ const big = (v: unknown) => (v === null || v === undefined ? null : BigInt(v as 
 export class BankRepository {
   constructor(private readonly database: Database) {}
 
+  private readonly statements = new Map<string, StatementSync>();
+
   private get db() {
     return this.database.db;
+  }
+
+  /** A prepared statement, prepared once (the payroll enrolment check runs one per line). */
+  private statement(sql: string): StatementSync {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
   }
 
   // ── processed bookings ──
@@ -111,7 +124,7 @@ export class BankRepository {
   }
 
   isProcessed(dedupKey: string): boolean {
-    return this.db.prepare("SELECT 1 FROM bank_processed_keys WHERE dedup_key = ?").get(dedupKey) !== undefined;
+    return this.statement("SELECT 1 FROM bank_processed_keys WHERE dedup_key = ?").get(dedupKey) !== undefined;
   }
 
   /** Fails (primary key) if the key is there already: the last guard against crediting a booking twice. */
@@ -283,7 +296,7 @@ export class BankRepository {
   // ── event index reads the adapter needs ──
 
   indexedAccountStatus(accountId: string): string | undefined {
-    const r = this.db.prepare("SELECT status FROM idx_accounts WHERE account_id = ?").get(accountId.toLowerCase()) as Row | undefined;
+    const r = this.statement("SELECT status FROM idx_accounts WHERE account_id = ?").get(accountId.toLowerCase()) as Row | undefined;
     return r?.status;
   }
 

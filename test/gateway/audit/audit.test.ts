@@ -265,6 +265,14 @@ describe("audit trail API (issue 6)", function () {
     });
   });
 
+  describe("OpenAPI", () => {
+    it("registers every audit operation with its operationId", async () => {
+      const doc = (await (await fetch(`${stack.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
+      const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
+      expect(ids).to.include.members(["getAccountHistory", "getJournal", "verifyLedger", "getLastVerification", "getEntryProof", "exportHistory", "getAuditSummary", "searchAccounts", "getConsoleSession"]);
+    });
+  });
+
   describe("roles", () => {
     it("lets the operator read but not the bank or the tax bureau", async () => {
       expect((await stack.api("operator", "GET", `/v1/audit/accounts/${seeded.accountA}/history`)).status).to.equal(200);

@@ -49,6 +49,7 @@ export async function startAuditStack(): Promise<AuditStack> {
   try {
     anvil = await startAnvil({ binary: anvilBinary(root), port: chainPort, chainId: 31337, stateFile: path.join(dataDir, "chain", "state.json") });
     const config = loadConfig(
+      // PORT must be valid here but is not used: startGateway listens on a free port (port: 0).
       { DATA_DIR: dataDir, CHAIN_PORT: String(chainPort), PORT: "18080", LOG_LEVEL: "silent", KEYSTORE_SCRYPT_LOG_N: "10", INDEX_POLL_MS: "200", SCHEDULER_INTERVAL_MS: "3600000" },
       { createSecrets: true },
     );
