@@ -113,6 +113,7 @@ library LedgerStorage {
         uint256 forfeiturePools;
     }
 
+    /// @custom:storage-location erc7201:pension-ledger.storage.PensionLedger
     struct Layout {
         mapping(bytes32 accountId => Account) accounts;
         mapping(bytes32 plan => Plan) plans;

@@ -239,7 +239,7 @@ describe("PensionLedger contributions", function () {
           [{ member: stranger, amount: 1n, bookedAt: now - 1 }, "AccountNotFound", [accountId(ethers, stranger)]],
         ];
         for (const [i, [item, error, args]] of cases.entries()) {
-          await networkHelpers.time.setNextBlockTimestamp(now + i * 0);
+          await networkHelpers.time.setNextBlockTimestamp(now);
           await expect(asBank.contributeBatch(ref(ethers, `batch-${i}`), [item as never]))
             .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
             .withArgs(0n, ledger.interface.encodeErrorResult(error, args));

@@ -42,6 +42,12 @@ describe("PensionLedger deployment", function () {
       const { ledger } = await networkHelpers.loadFixture(deployedFixture);
       expect(await ledger.annualCap(2026)).to.equal(CAP);
       expect((await ledger.auditState())[0]).to.equal(1n);
+      const [cap] = await ledger.queryFilter(ledger.filters.AnnualCapSet());
+      const [tax] = await ledger.queryFilter(ledger.filters.WithdrawalTaxRateSet());
+      const [limits] = await ledger.queryFilter(ledger.filters.EnterpriseLimitsSet());
+      expect([cap.args.fromYear, cap.args.capFen]).to.deep.equal([2024n, CAP]);
+      expect([tax.args.fromYear, tax.args.rateBps]).to.deep.equal([2024n, 300n]);
+      expect([limits.args.fromYear, limits.args.employerBps, limits.args.totalBps]).to.deep.equal([2024n, 800n, 1_200n]);
       const implementationSlot = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
       const implementation = await ethers.provider.getStorage(await ledger.getAddress(), implementationSlot);
       expect(BigInt(implementation)).to.not.equal(0n);

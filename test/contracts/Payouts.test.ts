@@ -272,6 +272,11 @@ describe("PensionLedger payouts", function () {
         const payouts = await settled(l, l.asKeeper.settlePayouts(ref(ethers, "run-2"), ids));
         expect(payouts.map((p) => p.payoutId)).to.deep.equal([2n, 3n, 4n]);
         expect(await l.ledger.settlementRoot(2n)).to.equal(settlementRoot(payouts));
+        // Every payout of the odd-sized run proves its membership (the last one was carried up unpaired).
+        const results = payouts.map((p) => ({ runId: 2n, payout: p, proof: settlementProof(payouts, p.payoutId), paid: true }));
+        expect(results[2].proof).to.have.length(1);
+        await l.asBank.reportPayoutResults(results);
+        for (const p of payouts) expect(await l.ledger.payoutStatus(p.payoutId)).to.equal(PayoutStatus.Paid);
       });
     });
   });

@@ -342,6 +342,37 @@ ${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEn
       expect((await bank.get("/v1/settlement-runs/999999/payment-instructions")).body.code).to.equal("SETTLEMENT_RUN_NOT_FOUND");
     });
 
+    it("instructs a death settlement's payments to the heirs' cards in their names, valid against the XSD", async () => {
+      const residentId = newResidentId({ birthDate: "1958-03-08", female: true });
+      const open = await bank.post("/v1/personal-accounts?wait=true", { residentId, name: "赵六", bankCard: "6222020200112233404" });
+      const accountId = String(open.body.result.accountId).toLowerCase();
+      await bank.post("/v1/contributions?wait=true", { residentId, amount: 433_333, bookedAt: isoNow(-60), bankReference: `DEATH-${residentId}` });
+      const died = new Date(Date.now() + 8 * 3600_000 - 3 * 86_400_000).toISOString().slice(0, 10);
+      const notice = await socialSecurity.post("/v1/social-security/notifications?wait=true", {
+        residentId, eventType: "death", effectiveDate: died, certificateNumber: `BJ-SW-${Date.now()}`, issuingOffice: "北京市东城区社会保险事业管理中心",
+      });
+      expect(notice.status, JSON.stringify(notice.body)).to.equal(200);
+      await indexed();
+      const heirs = [
+        { residentId: newResidentId({ birthDate: "1985-06-01" }), name: "赵一", bankCard: "6222020200112233441", shareBps: 6000 },
+        { residentId: newResidentId({ birthDate: "1988-09-09", female: true }), name: "赵二", bankCard: "6222020200112233442", shareBps: 4000 },
+      ];
+      const registered = await bank.post("/v1/inheritances", { residentId, plan: "personal", heirs });
+      expect(registered.status, JSON.stringify(registered.body)).to.equal(201);
+      const run = await keeper.post("/v1/settlement-runs?wait=true", { runReference: `bank-e2e-heirs-${Date.now()}` });
+      expect(run.status, JSON.stringify(run.body)).to.equal(200);
+      await indexed();
+      const heirPayouts = gateway.store.database.db.prepare("SELECT payout_id, run_id, net FROM idx_payouts WHERE account_id = ? ORDER BY payout_id").all(accountId) as any[];
+      expect(heirPayouts).to.have.length(2);
+      const heirRun = heirPayouts[0].run_id as number;
+      const res = await bank.get(`/v1/settlement-runs/${heirRun}/payment-instructions`);
+      expect(res.status, String(res.body).slice(0, 300)).to.equal(200);
+      expect(res.body).to.include("<Nm>赵一</Nm>").and.include("<Nm>赵二</Nm>").and.include("<Id>6222020200112233441</Id>").and.include("<Id>6222020200112233442</Id>");
+      expect(res.body).to.not.include("赵六");
+      for (const p of heirPayouts) expect(res.body).to.include(`<EndToEndId>PO${p.payout_id}</EndToEndId>`);
+      execFileSync("xmllint", ["--noout", "--schema", path.join(SHARED, "xsd", "pain.001.001.03.xsd"), path.join(stack.dataDir, "outbox", "bank", `pain001-run-${heirRun}.xml`)], { stdio: "pipe" });
+    });
+
     it("records a rejected payment as failed with the money back on the balance, an accepted one as paid, and never pays twice", async () => {
       await bank.get(`/v1/settlement-runs/${runId}/payment-instructions`);
       const [rejected, accepted] = payouts as [typeof payouts[0], typeof payouts[0]];
