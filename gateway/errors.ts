@@ -30,7 +30,7 @@ export const ERROR_CATALOG = {
   PAYROLL_BATCH_ALREADY_RELEASED: { status: 409, en: "A payroll file under this batch reference was already released by the employer's transfer; it cannot be replaced." },
   SUSPENSE_NOT_FOUND: { status: 404, en: "No suspense entry with this id." },
   SUSPENSE_NOT_OPEN: { status: 409, en: "The suspense entry was already assigned or marked for return." },
-  SUSPENSE_NOT_ASSIGNABLE: { status: 422, en: "The suspense entry has no CNY amount that could be credited to a member; mark it for return." },
+  SUSPENSE_NOT_ASSIGNABLE: { status: 422, en: "The suspense entry cannot be credited to one member (not CNY, no amount, or an employer's payroll transfer); mark it for return." },
   SETTLEMENT_RUN_NOT_FOUND: { status: 404, en: "No settlement run with this id in the event index." },
   SETTLEMENT_RUN_NOT_INDEXED: { status: 503, en: "The settlement run's payouts are not all indexed yet; retry shortly." },
   // gateway core: operations, idempotency, standing instructions

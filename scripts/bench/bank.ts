@@ -38,8 +38,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 /**
  * Credits in the camt.054 timed end to end. Each is its own `contribute` transaction (its own bank reference on
- * chain), sent by the bank key's one sender one at a time: ~3–12 per second on 2 shared cores, so the whole
- * 10,000-entry file would take 15–60 minutes; the figure is a rate and does not depend on the file's length.
+ * chain), sent by the bank key's one sender one at a time: ~2–12 per second on 2 shared cores (slower as the
+ * in-memory chain grows), so the whole 10,000-entry file would take well over an hour; the figure is a rate.
  */
 const CAMT054_CREDITS = Math.min(MEMBERS, Number(process.env.BENCH_CAMT054_CREDITS ?? 500));
 const TX_PER_BLOCK = 100;

@@ -221,6 +221,9 @@ describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
       expect(BigInt(after.body.balances.balance) - BigInt(before.body.balances.balance)).to.equal(120000n);
       const heldEntry = (await operator.get("/v1/bank/suspense?limit=1000")).body.items.find((s: any) => s.suspenseId === held.suspenseId);
       expect(heldEntry).to.include({ status: "open", amount: "¥999.99" });
+      const toOneMember = await operator.post(`/v1/bank/suspense/${held.suspenseId}/assignment`, { residentId: memberIds[0] });
+      expect(toOneMember.status).to.equal(422);
+      expect(toOneMember.body.code).to.equal("SUSPENSE_NOT_ASSIGNABLE");
       const again = await bank.request("POST", "/v1/bank/payroll-files", fixture("payroll.2026-11.csv"), { "content-type": "text/csv" });
       expect(again.status).to.equal(409);
       expect(again.body.code).to.equal("PAYROLL_BATCH_ALREADY_RELEASED");
@@ -271,7 +274,7 @@ describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
       await xml(bank, "/v1/bank/camt054?wait=true", fresh(fixture("camt054.v08.cny.xml")));
       const list = await bank.get("/v1/bank/suspense?status=open&limit=1000");
       expect(list.status).to.equal(200);
-      const cny = list.body.items.filter((s: any) => s.currency === "CNY" && s.amountFen !== null);
+      const cny = list.body.items.filter((s: any) => s.currency === "CNY" && s.amountFen !== null && !s.reason.code.startsWith("PAYROLL_"));
       expect(cny.length).to.be.at.least(2);
       const [toAssign, toReturn] = cny as any[];
       expect((await bank.post(`/v1/bank/suspense/${toAssign.suspenseId}/assignment`, { residentId: memberIds[0] })).status).to.equal(403);
@@ -347,12 +350,16 @@ ${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEn
       const open = await bank.post("/v1/personal-accounts?wait=true", { residentId, name: "赵六", bankCard: "6222020200112233404" });
       const accountId = String(open.body.result.accountId).toLowerCase();
       await bank.post("/v1/contributions?wait=true", { residentId, amount: 433_333, bookedAt: isoNow(-60), bankReference: `DEATH-${residentId}` });
+      await indexed();
       const died = new Date(Date.now() + 8 * 3600_000 - 3 * 86_400_000).toISOString().slice(0, 10);
       const notice = await socialSecurity.post("/v1/social-security/notifications?wait=true", {
         residentId, eventType: "death", effectiveDate: died, certificateNumber: `BJ-SW-${Date.now()}`, issuingOffice: "北京市东城区社会保险事业管理中心",
       });
       expect(notice.status, JSON.stringify(notice.body)).to.equal(200);
+      expect(notice.body.records[0].outcome, JSON.stringify(notice.body.records)).to.equal("recorded");
       await indexed();
+      const claimId = notice.body.records[0].inheritanceClaimIds[0];
+      for (let i = 0; i < 100 && (await bank.get(`/v1/claims/${claimId}`)).body.status !== "awaitingHeirs"; i++) await new Promise((r) => setTimeout(r, 100));
       const heirs = [
         { residentId: newResidentId({ birthDate: "1985-06-01" }), name: "赵一", bankCard: "6222020200112233441", shareBps: 6000 },
         { residentId: newResidentId({ birthDate: "1988-09-09", female: true }), name: "赵二", bankCard: "6222020200112233442", shareBps: 4000 },

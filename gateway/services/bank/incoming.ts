@@ -414,8 +414,11 @@ export class IncomingMoney {
   /** The operator assigns a suspense booking to a member: a contribution under the booking's own chain reference. */
   assignSuspense(caller: Caller, suspenseId: string, input: { member: MemberRef; note?: string }): SuspenseView {
     const suspense = this.openSuspense(suspenseId);
-    if (suspense.currency !== "CNY" || suspense.amountFen === null || suspense.amountFen <= 0n) {
-      throw new AppError("SUSPENSE_NOT_ASSIGNABLE", ERROR_CATALOG.SUSPENSE_NOT_ASSIGNABLE.en, { field: "suspenseId", details: { currency: suspense.currency } });
+    // An employer's payroll transfer belongs to many employees: it is released with its file or returned, never given to one.
+    if (suspense.currency !== "CNY" || suspense.amountFen === null || suspense.amountFen <= 0n || suspense.reason.code.startsWith("PAYROLL_")) {
+      throw new AppError("SUSPENSE_NOT_ASSIGNABLE", ERROR_CATALOG.SUSPENSE_NOT_ASSIGNABLE.en, {
+        field: "suspenseId", details: { currency: suspense.currency, reason: suspense.reason.code },
+      });
     }
     const now = this.deps.clock();
     const member = pseudonymFor(this.deps.store, input.member, "residentId", now);
