@@ -8,8 +8,9 @@ import {CalendarLogic} from "./CalendarLogic.sol";
 import {ParameterLogic} from "./ParameterLogic.sol";
 
 /// @title Contribution rules: the personal-pension annual cap and the enterprise-annuity limits
-/// @notice Each item touches its account's packed ledger word once (one SLOAD, one SSTORE) and emits one lean
-/// event; parameters and the CST year window are read once per call. An invalid item does not revert where it
+/// @notice A personal item touches its account's packed ledger word once (one SLOAD, one SSTORE), an annuity
+/// line that word and the employer-part slot; each emits one lean event; parameters and the CST year window are
+/// read once per call, the system totals written once. Batches hold 1..1,000 items. An invalid item does not revert where it
 /// is found: the item function returns the ABI-encoded custom error, and the caller reverts with it (single
 /// contribution) or wraps it in {IPensionLedger.BatchItemInvalid} with the item's index (batch).
 library ContributionLogic {

@@ -25,6 +25,8 @@ export interface LedgerReader {
   /** undefined when the ledger has no such account. */
   getAccount(accountId: string): Promise<AccountSnapshot | undefined>;
   contributionsInYear(member: string, year: number): Promise<{ contributed: bigint; remaining: bigint }>;
+  /** Many contributionsInYear reads, sent as JSON-RPC batches of 500 (the bank's camt.054 pre-check of a whole file). */
+  contributionsInYearMany?(queries: readonly { member: string; year: number }[]): Promise<{ contributed: bigint; remaining: bigint }[]>;
   annualCap(year: number): Promise<bigint>;
   headBlock(): Promise<number>;
 }
@@ -62,6 +64,24 @@ export function createLedgerReader(provider: JsonRpcProvider, ledgerAddress: str
     async contributionsInYear(member, year) {
       const [contributed, remaining] = (await ledger.getFunction("contributionsInYear").staticCall(member, year)) as [bigint, bigint];
       return { contributed, remaining };
+    },
+    async contributionsInYearMany(queries) {
+      const out: { contributed: bigint; remaining: bigint }[] = [];
+      for (let i = 0; i < queries.length; i += 500) {
+        const payload = queries.slice(i, i + 500).map((q, j) => ({
+          jsonrpc: "2.0" as const, id: j, method: "eth_call",
+          params: [{ to: ledgerAddress, data: ledgerInterface.encodeFunctionData("contributionsInYear", [q.member, q.year]) }, "latest"],
+        }));
+        const results = await provider._send(payload);
+        const byId = new Map(results.map((r) => [Number(r.id), r]));
+        payload.forEach((p) => {
+          const r = byId.get(p.id) as { result?: string; error?: { message?: string } } | undefined;
+          if (!r || typeof r.result !== "string") throw new Error(`contributionsInYear batch read failed: ${r?.error?.message ?? "no result"}`);
+          const [contributed, remaining] = ledgerInterface.decodeFunctionResult("contributionsInYear", r.result) as unknown as [bigint, bigint];
+          out.push({ contributed, remaining });
+        });
+      }
+      return out;
     },
     async annualCap(year) {
       return (await ledger.getFunction("annualCap").staticCall(year)) as bigint;

@@ -7,7 +7,7 @@
  * chain), a payroll release's outbox rows, a hold or a suspense entry. A crash leaves either all of it or none.
  */
 import { randomUUID } from "node:crypto";
-import { concat, id as keccakUtf8, keccak256 } from "ethers";
+import { AbiCoder, concat, id as keccakUtf8, keccak256 } from "ethers";
 import {
   BankMessageError, classifyCamt054Entries, fenToDecimal, parsePayrollFile, readCamt054, parseBankXml,
   type BankReason, type Camt054Decision, type Camt054Document, type Camt054Source, type PayrollFileFormat, type PayrollFileMode,
@@ -72,8 +72,61 @@ export interface Camt054Report {
 const ANNUITY_ITEM_GAS = 60_000;
 /** Fixed gas of a contributeAnnuityBatch transaction (intrinsic, bank reference, parameters, batch event). */
 const ANNUITY_BATCH_BASE_GAS = 120_000;
-/** The ledger's MAX_BATCH for contributeAnnuityBatch. */
+/** The ledger's MAX_BATCH for contributeAnnuityBatch and contributeBatch. */
 const LEDGER_MAX_BATCH = 1000;
+/**
+ * Gas of one personal credit in contributeBatch, a bound of the usual path (calldata, the account word read and
+ * written once, one event: about 10–13k measured). A credit that rolls the member's cap year forward also archives
+ * a year (one more fresh storage slot): the sender's estimateGas still splits a batch that would not fit.
+ */
+const PERSONAL_ITEM_GAS = 20_000;
+const PERSONAL_BATCH_BASE_GAS = 120_000;
+/** How long a watcher waits for a camt.054 batch before checking whether the bank's sender still moves. */
+const WATCH_WINDOW_MS = 30_000;
+
+/**
+ * The chain reference of a batch of camt.054 credits: keccak256(abi.encode(string[] keys)), the keys being the
+ * dedup keys of the batch sorted by their UTF-8 bytes. The same bookings always give the same reference, so a resend
+ * that slipped past the gateway's processed-key table is refused by the ledger (BankReferenceAlreadyUsed).
+ */
+export function camt054BatchReference(dedupKeys: readonly string[]): string {
+  const sorted = [...dedupKeys].sort((a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")));
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["string[]"], [sorted]));
+}
+
+/** A personal credit in a contributeBatch operation's request (the dedup key is not sent to the chain). */
+export interface BankBatchItem {
+  member: string;
+  amount: string;
+  bookedAt: number;
+  dedupKey: string;
+}
+
+/** CST calendar year of unix seconds. */
+export function cstYearOf(seconds: number): number {
+  return new Date((seconds + 8 * 3600) * 1000).getUTCFullYear();
+}
+
+/**
+ * What is left of a failed contributeBatch operation: items [0, cursor) are on chain (the sender split the batch
+ * and an earlier part went through); on `BATCH_ITEM_INVALID` the item at cursor + index is the bad one and the
+ * others are to be sent again; on any other refusal every item from the cursor on is refused.
+ */
+export function splitFailedBatch(
+  items: readonly BankBatchItem[], cursor: number, error: { code: string; details?: Record<string, unknown> } | null,
+): { onChain: BankBatchItem[]; bad: BankBatchItem[]; resend: BankBatchItem[]; itemError?: { code: string; message: string } } {
+  const onChain = items.slice(0, cursor);
+  const rest = items.slice(cursor);
+  const index = error?.code === "BATCH_ITEM_INVALID" ? Number(error.details?.index) : NaN;
+  if (Number.isInteger(index) && index >= 0 && index < rest.length) {
+    const item = error!.details?.item as { code?: string; message?: string } | undefined;
+    return {
+      onChain, bad: [rest[index]!], resend: rest.filter((_, i) => i !== index),
+      itemError: { code: item?.code ?? "TRANSACTION_REVERTED", message: item?.message ?? "" },
+    };
+  }
+  return { onChain, bad: rest, resend: [] };
+}
 
 export interface IncomingOptions {
   /** Gas one batch transaction may use: the block gas limit × BATCH_GAS_SHARE_PERCENT (default 30M × 80 %). */
@@ -110,6 +163,13 @@ export function dealPayrollChunks(items: readonly PayrollItem[], perChunk: numbe
 
 const PERSONAL_PLAN = "0x" + "00".repeat(32);
 
+interface PersonalCandidate {
+  /** 1-based line of the report. */
+  line: number;
+  decision: Extract<Camt054Decision, { kind: "personalContribution" }>;
+  member: string;
+}
+
 /** accountIdOf (keccak256(abi.encode(member, plan))) for two bytes32: the encoding is their concatenation. */
 function fastAccountIdOf(member: string, plan: string): string {
   return keccak256(concat([member, plan]));
@@ -124,6 +184,12 @@ export class IncomingMoney {
 
   private now(): string {
     return this.deps.clock().toISOString();
+  }
+
+  /** Personal credits per contributeBatch operation, from the gas budget (and the ledger's MAX_BATCH). */
+  personalCreditsPerBatch(): number {
+    const budget = this.options.batchGasBudget ?? 24_000_000;
+    return Math.max(1, Math.min(LEDGER_MAX_BATCH, Math.floor((budget - PERSONAL_BATCH_BASE_GAS) / PERSONAL_ITEM_GAS)));
   }
 
   /** Lines per payroll chain batch, from the gas budget (and the ledger's MAX_BATCH). */
@@ -141,7 +207,7 @@ export class IncomingMoney {
   }
 
   async ingestCamt054(caller: Caller, document: Camt054Document, options: { source: string; wait?: boolean }): Promise<Camt054Report> {
-    this.moveFailedCreditsToSuspense();
+    this.settleFailedCredits();
     const { store } = this.deps;
     const members = new Map<bigint, string>();
     const classification = classifyCamt054Entries(document, {
@@ -160,41 +226,216 @@ export class IncomingMoney {
       alreadyProcessed: (key) => this.repo.isProcessed(key),
     });
 
+    // Personal credits, in file order: chunked by gas first (each chunk's chain reference comes from all its
+    // bookings' keys, so a resend builds the same chunks whatever the chain says now), then pre-checked.
+    const personal: PersonalCandidate[] = [];
+    classification.decisions.forEach((decision, i) => {
+      if (decision.kind === "personalContribution") personal.push({ line: i + 1, decision, member: members.get(decision.serial)! });
+    });
+    const refusals = await this.precheckPersonal(personal);
+    const perBatch = this.personalCreditsPerBatch();
+    const chunks: PersonalCandidate[][] = [];
+    for (let i = 0; i < personal.length; i += perBatch) chunks.push(personal.slice(i, i + perBatch));
+
     const receivedAt = this.now();
     const messageId = document.messageId;
-    const operations: { line: number; ids: string[] }[] = [];
-    const entries = store.transaction(() =>
-      classification.decisions.map((decision, i) => {
-        const entry = this.applyDecision(caller, decision, messageId, receivedAt, i + 1);
-        const ids = entry.operationIds ?? (entry.operationId ? [entry.operationId] : []);
-        if (ids.length > 0 && entry.outcome === "credited") operations.push({ line: entry.line, ids });
-        return entry;
-      }),
-    );
-    if (operations.length > 0) this.deps.pipeline.notify(CALLS.contribute!.signer);
-
-    if (options.wait && operations.length > 0) {
-      const finals = new Map<string, OperationRecord>();
-      await Promise.all(operations.flatMap((o) => o.ids).map(async (id) => finals.set(id, await this.deps.pipeline.waitForFinal(id, this.deps.waitTimeoutMs))));
-      const moved = this.moveFailedCreditsToSuspense();
-      for (const o of operations) {
-        const entry = entries[o.line - 1]!;
-        const states = o.ids.map((id) => finals.get(id)!);
-        const failed = states.find((s) => s.state === "failed");
-        entry.state = failed ? "failed" : states.every((s) => s.state === "succeeded") ? "succeeded" : states[0]!.state;
-        const error = failed ? viewOperation(failed).error : undefined;
-        if (failed && error?.code === "BANK_REFERENCE_ALREADY_USED") {
-          entry.outcome = "duplicate";
-          entry.reason = ledgerRefusal(error.code, error.message);
-        } else if (failed && entry.operationId) {
-          entry.outcome = "rejected";
-          entry.reason = ledgerRefusal(error?.code ?? "TRANSACTION_REVERTED", error?.message ?? "");
-          const suspense = moved.get(entry.operationId);
-          if (suspense) entry.suspenseId = suspense;
+    const batchOps: string[] = [];
+    const personalEntries = new Map<number, { entry: Camt054ReportEntry; dedupKey: string }>();
+    const payrollOps: { line: number; ids: string[] }[] = [];
+    const entries = store.transaction(() => {
+      const lines = new Map<number, Camt054ReportEntry>();
+      chunks.forEach((chunk, c) => {
+        const chainBankRef = camt054BatchReference(chunk.map((p) => p.decision.dedupKey));
+        const accepted: PersonalCandidate[] = [];
+        for (const p of chunk) {
+          const refusal = refusals.get(p.line);
+          const d = p.decision;
+          const base = this.entryBase(d.source, p.line);
+          if (refusal) {
+            const suspenseId = this.toSuspense(d.dedupKey, messageId, d.source, d.amountFen, d.bookedAt, refusal, receivedAt);
+            lines.set(p.line, {
+              ...base, amount: formatFen(d.amountFen), amountFen: d.amountFen.toString(), outcome: "rejected", decision: d.kind,
+              pensionReference: d.reference, suspenseId, reason: refusal,
+            });
+          } else {
+            accepted.push(p);
+          }
         }
-      }
+        if (accepted.length === 0) return;
+        const items: BankBatchItem[] = accepted.map((p) => ({
+          member: p.member, amount: p.decision.amountFen.toString(), bookedAt: p.decision.bookedAt, dedupKey: p.decision.dedupKey,
+        }));
+        const op = store.operations.insert({
+          kind: "contributeBatch", signer: CALLS.contributeBatch!.signer, institution: caller.institution,
+          request: { bankRef: chainBankRef, items },
+          result: { camt054: { messageId, chunk: c, credits: items.length } },
+        });
+        batchOps.push(op.id);
+        for (const p of accepted) {
+          const d = p.decision;
+          const base = this.entryBase(d.source, p.line);
+          this.repo.recordProcessed({
+            dedupKey: d.dedupKey, messageId, outcome: "credited", bankReference: base.bankReference ?? d.dedupKey, amountFen: d.amountFen,
+            bookedAt: d.bookedAt, chainBankRef, operationId: op.id, payrollReference: null, suspenseId: null,
+          }, receivedAt);
+          const entry: Camt054ReportEntry = {
+            ...base, amount: formatFen(d.amountFen), amountFen: d.amountFen.toString(), outcome: "credited", decision: d.kind,
+            pensionReference: d.reference, operationId: op.id, state: op.state,
+          };
+          lines.set(p.line, entry);
+          personalEntries.set(p.line, { entry, dedupKey: d.dedupKey });
+        }
+      });
+      return classification.decisions.map((decision, i) => {
+        const done = lines.get(i + 1);
+        if (done) return done;
+        const entry = this.applyDecision(caller, decision, messageId, receivedAt, i + 1);
+        if (entry.operationIds && entry.outcome === "credited") payrollOps.push({ line: entry.line, ids: entry.operationIds });
+        return entry;
+      });
+    });
+    if (batchOps.length > 0 || payrollOps.length > 0) this.deps.pipeline.notify(CALLS.contributeBatch!.signer);
+    for (const id of batchOps) this.watch(id);
+
+    if (options.wait && (batchOps.length > 0 || payrollOps.length > 0)) {
+      await this.waitForCredits(personalEntries, payrollOps, entries);
     }
     return this.report(document, options.source, receivedAt, entries);
+  }
+
+  private entryBase(s: Camt054Source, line: number) {
+    return {
+      line, notificationId: s.notificationId, entryIndex: s.entryIndex, transactionIndex: s.transactionIndex, bankReference: bankReferenceOf(s),
+      currency: s.currency,
+    };
+  }
+
+  /**
+   * Refusals the ledger would give, known before sending (so they go to suspense with their reason instead of
+   * failing a whole batch): a booking in the future or in a closed year, a member whose death is attested, and the
+   * annual cap — the chain's contributionsInYear (room left) less the earlier credits of this file for the same
+   * member and year. The account's status was checked by the classifier (event index). Credits of earlier files
+   * still in the outbox are not counted: if they take the member over the cap, the batch fails on chain and the
+   * fallback moves that one credit to suspense.
+   */
+  private async precheckPersonal(personal: readonly PersonalCandidate[]): Promise<Map<number, BankReason>> {
+    const refusals = new Map<number, BankReason>();
+    if (personal.length === 0) return refusals;
+    const now = Math.floor(this.deps.clock().getTime() / 1000);
+    const currentYear = cstYearOf(now);
+    const deceased = this.repo.deceasedMembers();
+    const queries = new Map<string, { member: string; year: number }>();
+    for (const p of personal) {
+      const year = cstYearOf(p.decision.bookedAt);
+      if (p.decision.bookedAt > now) {
+        refusals.set(p.line, ledgerRefusal("BOOKING_DATE_IN_FUTURE", ERROR_CATALOG.BOOKING_DATE_IN_FUTURE.en));
+      } else if (year < currentYear - 1) {
+        refusals.set(p.line, ledgerRefusal("BOOKING_YEAR_CLOSED", `${ERROR_CATALOG.BOOKING_YEAR_CLOSED.en} (${year})`));
+      } else if (deceased.has(p.member.toLowerCase())) {
+        refusals.set(p.line, ledgerRefusal("MEMBER_DECEASED", ERROR_CATALOG.MEMBER_DECEASED.en));
+      } else {
+        queries.set(`${p.member}|${year}`, { member: p.member, year });
+      }
+    }
+    const list = [...queries.values()];
+    const answers = this.deps.ledger.contributionsInYearMany
+      ? await this.deps.ledger.contributionsInYearMany(list)
+      : await Promise.all(list.map((q) => this.deps.ledger.contributionsInYear(q.member, q.year)));
+    const room = new Map<string, bigint>();
+    list.forEach((q, i) => room.set(`${q.member}|${q.year}`, answers[i]!.remaining));
+    for (const p of personal) {
+      if (refusals.has(p.line)) continue;
+      const year = cstYearOf(p.decision.bookedAt);
+      const key = `${p.member}|${year}`;
+      const left = room.get(key)!;
+      const amount = p.decision.amountFen;
+      if (amount > left) {
+        refusals.set(p.line, {
+          code: "CONTRIBUTION_EXCEEDS_ANNUAL_CAP",
+          zh: `本笔 ${formatFen(amount)} 超过参加人 ${year} 年度个人养老金缴费上限（本年尚可缴 ${formatFen(left)}，已计入本文件中在前的来账），整笔不入账，转入待处理款项。`,
+          en: `This ${formatFen(amount)} would take the member over the ${year} personal-pension annual cap (room left ${formatFen(left)}, counting the earlier credits of this file); not credited, it goes to suspense.`,
+        });
+      } else {
+        room.set(key, left - amount);
+      }
+    }
+    return refusals;
+  }
+
+  /**
+   * With ?wait=true: waits for the file's operations (and the resubmissions of any batch the ledger refused),
+   * then gives every credit its final outcome: credited with the operation that credited it, rejected to suspense
+   * with the ledger's reason, or duplicate when the ledger already had the batch's reference.
+   */
+  private async waitForCredits(
+    personal: Map<number, { entry: Camt054ReportEntry; dedupKey: string }>, payrollOps: { line: number; ids: string[] }[], entries: Camt054ReportEntry[],
+  ): Promise<void> {
+    const deadline = Date.now() + this.deps.waitTimeoutMs;
+    const isFinal = (id: string) => ["succeeded", "failed"].includes(this.deps.store.operations.get(id)?.state ?? "failed");
+    for (;;) {
+      const moved = this.settleFailedCredits();
+      const ids = new Set<string>(payrollOps.flatMap((o) => o.ids));
+      for (const { dedupKey } of personal.values()) {
+        const row = this.repo.processed(dedupKey);
+        if (row?.outcome === "credited" && row.operationId) ids.add(row.operationId);
+      }
+      const open = [...ids].filter((id) => !isFinal(id));
+      if (open.length === 0 && moved === 0) break;
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await Promise.all(open.map((id) => this.deps.pipeline.waitForFinal(id, left)));
+    }
+    for (const { entry, dedupKey } of personal.values()) {
+      const row = this.repo.processed(dedupKey)!;
+      if (row.outcome === "creditFailed") {
+        const suspense = row.suspenseId ? this.repo.suspense(row.suspenseId) : undefined;
+        entry.outcome = "rejected";
+        entry.state = "failed";
+        if (suspense) {
+          entry.suspenseId = suspense.id;
+          entry.reason = suspense.reason;
+        }
+        delete entry.operationId;
+        continue;
+      }
+      const op = row.operationId ? this.deps.store.operations.get(row.operationId) : undefined;
+      if (row.operationId) entry.operationId = row.operationId;
+      entry.state = op?.state ?? entry.state;
+      const error = op?.state === "failed" ? viewOperation(op).error : undefined;
+      if (error?.code === "BANK_REFERENCE_ALREADY_USED") {
+        entry.outcome = "duplicate";
+        entry.reason = ledgerRefusal(error.code, error.message);
+      }
+    }
+    for (const o of payrollOps) {
+      const entry = entries[o.line - 1]!;
+      const states = o.ids.map((id) => this.deps.store.operations.get(id)!);
+      const failed = states.find((s) => s.state === "failed");
+      entry.state = failed ? "failed" : states.every((s) => s.state === "succeeded") ? "succeeded" : states[0]!.state;
+    }
+  }
+
+  /**
+   * Watches a camt.054 batch until it is final; if the ledger refused it, the fallback runs at once (the
+   * remaining credits must not wait for the next file). Stops when the bank's sender no longer moves (the gateway
+   * stopped); the next ingest or suspense listing then catches up.
+   */
+  private watch(operationId: string): void {
+    const signer = CALLS.contributeBatch!.signer;
+    void (async () => {
+      let activity = this.repo.lastOperationActivity(signer);
+      for (;;) {
+        const op = await this.deps.pipeline.waitForFinal(operationId, WATCH_WINDOW_MS);
+        if (op.state === "failed") {
+          this.settleFailedCredits();
+          return;
+        }
+        if (op.state === "succeeded") return;
+        const now = this.repo.lastOperationActivity(signer);
+        if (now === activity) return;
+        activity = now;
+      }
+    })().catch(() => undefined);
   }
 
   private report(document: Camt054Document, source: string, receivedAt: string, entries: Camt054ReportEntry[]): Camt054Report {
@@ -218,23 +459,9 @@ export class IncomingMoney {
       currency: s.currency,
     };
     switch (decision.kind) {
-      case "personalContribution": {
-        const member = this.deps.store.members.byPensionSerial(decision.serial)!;
-        const chainBankRef = keccakUtf8(decision.dedupKey);
-        const op = this.deps.store.operations.insert({
-          kind: "contribute", signer: CALLS.contribute!.signer, institution: caller.institution,
-          request: { bankRef: chainBankRef, member: member.pseudonym, amount: decision.amountFen.toString(), bookedAt: decision.bookedAt },
-          result: { accountId: accountIdOf(member.pseudonym) },
-        });
-        this.repo.recordProcessed({
-          dedupKey: decision.dedupKey, messageId, outcome: "credited", bankReference: base.bankReference ?? decision.dedupKey, amountFen: decision.amountFen,
-          bookedAt: decision.bookedAt, chainBankRef, operationId: op.id, payrollReference: null, suspenseId: null,
-        }, now);
-        return {
-          ...base, amount: formatFen(decision.amountFen), amountFen: decision.amountFen.toString(), outcome: "credited", decision: decision.kind,
-          pensionReference: decision.reference, operationId: op.id, state: op.state,
-        };
-      }
+      case "personalContribution":
+        // Credited in contributeBatch operations by ingestCamt054 (chunked, pre-checked), never here.
+        throw new AppError("INTERNAL", "personal contributions are batched by ingestCamt054");
       case "payrollRelease": {
         const file = this.repo.payrollFile(decision.payrollReference)!;
         if (file.status === "released") {
@@ -314,27 +541,65 @@ export class IncomingMoney {
   }
 
   /**
-   * Credits the ledger refused (e.g. the annual cap) go to the suspense list: the money is booked at the bank but
-   * belongs to no member yet. Returns operation id → suspense id of those moved now.
+   * The fallback for credits the ledger refused. A contributeBatch operation refused with
+   * BatchItemInvalid(index, reason): that one credit goes to suspense with the decoded reason, and the others are
+   * sent again in a new operation whose chain reference is derived from their keys (camt054BatchReference), so one
+   * bad item never blocks the rest and nothing is credited twice (the refused transaction credited nothing; credits
+   * an earlier part of a split batch put on chain stay credited). Any other refusal (the ledger paused, a role
+   * missing…) sends every credit of the operation to suspense with that reason, as does a refused single
+   * `contribute` of earlier versions. All in one SQLite transaction; returns how many credits moved.
    */
-  moveFailedCreditsToSuspense(): Map<string, string> {
-    const moved = new Map<string, string>();
-    const failed = this.repo.failedCredits();
-    if (failed.length === 0) return moved;
+  settleFailedCredits(): number {
+    const failed = this.repo.failedCreditOperations();
+    if (failed.length === 0) return 0;
     const now = this.now();
+    const created: string[] = [];
+    let moved = 0;
     this.deps.store.transaction(() => {
-      for (const booking of failed) {
-        const id = `SUS-${randomUUID()}`;
-        const amountFen = booking.amountFen ?? 0n;
-        this.repo.insertSuspense({
-          id, dedupKey: null, messageId: booking.messageId, account: booking.dedupKey.split("|")[0] ?? "", bankReference: booking.bankReference,
-          amountFen, amountText: fenToDecimal(amountFen), currency: "CNY", bookedAt: booking.bookedAt,
-          reason: ledgerRefusal(booking.error?.code ?? "TRANSACTION_REVERTED", booking.error?.message ?? ""), createdAt: now,
+      for (const operationId of failed) {
+        const op = this.deps.store.operations.get(operationId)!;
+        const credits = new Map(this.repo.creditsOfOperation(operationId).map((b) => [b.dedupKey, b]));
+        if (credits.size === 0) continue;
+        const error = op.error ?? { code: "TRANSACTION_REVERTED", message: "" };
+        const toSuspense = (dedupKey: string, reason: BankReason) => {
+          const booking = credits.get(dedupKey);
+          if (!booking) return;
+          const id = `SUS-${randomUUID()}`;
+          const amountFen = booking.amountFen ?? 0n;
+          this.repo.insertSuspense({
+            id, dedupKey: null, messageId: booking.messageId, account: booking.dedupKey.split("|")[0] ?? "", bankReference: booking.bankReference,
+            amountFen, amountText: fenToDecimal(amountFen), currency: "CNY", bookedAt: booking.bookedAt, reason, createdAt: now,
+          });
+          this.repo.markCreditFailed(booking.dedupKey, id);
+          moved++;
+        };
+        if (op.kind !== "contributeBatch") {
+          for (const key of credits.keys()) toSuspense(key, ledgerRefusal(error.code, error.message));
+          continue;
+        }
+        const items = (op.request.items as BankBatchItem[]).filter((item) => item.dedupKey !== undefined);
+        const split = splitFailedBatch(items, op.progress.cursor, error);
+        if (split.itemError) {
+          for (const item of split.bad) toSuspense(item.dedupKey, ledgerRefusal(split.itemError.code, split.itemError.message));
+        } else {
+          for (const item of split.bad) toSuspense(item.dedupKey, ledgerRefusal(error.code, error.message));
+        }
+        const resend = split.resend.filter((item) => credits.has(item.dedupKey));
+        if (resend.length === 0) continue;
+        const chainBankRef = camt054BatchReference(resend.map((item) => item.dedupKey));
+        const next = this.deps.store.operations.insert({
+          kind: "contributeBatch", signer: op.signer, institution: op.institution, request: { bankRef: chainBankRef, items: resend },
+          result: { ...(op.result ?? {}), resubmissionOf: op.id, credits: resend.length },
         });
-        this.repo.markCreditFailed(booking.dedupKey, id);
-        moved.set(booking.operationId!, id);
+        for (const item of resend) this.repo.moveCredit(item.dedupKey, next.id, chainBankRef);
+        created.push(next.id);
+        moved += resend.length;
       }
     });
+    if (created.length > 0) {
+      this.deps.pipeline.notify(CALLS.contributeBatch!.signer);
+      for (const id of created) this.watch(id);
+    }
     return moved;
   }
 
@@ -406,7 +671,7 @@ export class IncomingMoney {
 
   listSuspense(caller: Caller, query: { status?: SuspenseStatus; limit?: number; offset?: number }): { total: number; items: SuspenseView[] } {
     void caller;
-    this.moveFailedCreditsToSuspense();
+    this.settleFailedCredits();
     const { items, total } = this.repo.listSuspense(query.status, Math.min(query.limit ?? 100, 1000), query.offset ?? 0);
     return { total, items: items.map(viewSuspense) };
   }

@@ -113,7 +113,7 @@ export class BankRepository {
   // ── processed bookings ──
 
   processed(dedupKey: string): ProcessedBooking | undefined {
-    const r = this.db.prepare("SELECT * FROM bank_processed_keys WHERE dedup_key = ?").get(dedupKey) as Row | undefined;
+    const r = this.statement("SELECT * FROM bank_processed_keys WHERE dedup_key = ?").get(dedupKey) as Row | undefined;
     return r
       ? {
           dedupKey: r.dedup_key, messageId: r.message_id, outcome: r.outcome, bankReference: r.bank_reference, amountFen: big(r.amount_fen),
@@ -129,8 +129,8 @@ export class BankRepository {
 
   /** Fails (primary key) if the key is there already: the last guard against crediting a booking twice. */
   recordProcessed(b: Omit<ProcessedBooking, "amountFen"> & { amountFen: bigint | null }, now: string): void {
-    this.db
-      .prepare(
+    this
+      .statement(
         `INSERT INTO bank_processed_keys (dedup_key, message_id, outcome, bank_reference, amount_fen, booked_at, chain_bank_ref, operation_id,
          payroll_reference, suspense_id, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -139,22 +139,51 @@ export class BankRepository {
   }
 
   markCreditFailed(dedupKey: string, suspenseId: string): void {
-    this.db.prepare("UPDATE bank_processed_keys SET outcome = 'creditFailed', suspense_id = ? WHERE dedup_key = ?").run(suspenseId, dedupKey);
+    this.statement("UPDATE bank_processed_keys SET outcome = 'creditFailed', suspense_id = ? WHERE dedup_key = ?").run(suspenseId, dedupKey);
+  }
+
+  /** A credit moved to the resubmission of its failed batch: its new operation and chain reference. */
+  moveCredit(dedupKey: string, operationId: string, chainBankRef: string): void {
+    this.statement("UPDATE bank_processed_keys SET operation_id = ?, chain_bank_ref = ? WHERE dedup_key = ? AND outcome = 'credited'")
+      .run(operationId, chainBankRef, dedupKey);
+  }
+
+  /** The credits (outcome `credited`) that currently point at an operation. */
+  creditsOfOperation(operationId: string): ProcessedBooking[] {
+    const rows = this.statement("SELECT dedup_key FROM bank_processed_keys WHERE operation_id = ? AND outcome = 'credited'").all(operationId) as Row[];
+    return rows.map((r) => this.processed(r.dedup_key)!);
   }
 
   /**
-   * Credits the gateway sent whose operation the ledger refused (e.g. over the annual cap): to move to suspense.
-   * A refusal because the chain already has the bank reference is not one: that booking was credited before.
+   * Failed operations that credited bookings still point at (the ledger refused them: a cap, a frozen account, a
+   * batch item), oldest first. A refusal because the chain already has the reference is not one: those bookings were
+   * credited before (a resend that slipped past this table).
    */
-  failedCredits(): (ProcessedBooking & { error: { code: string; message: string } | null })[] {
+  failedCreditOperations(): string[] {
     const rows = this.db
       .prepare(
-        `SELECT k.dedup_key, o.error_json FROM bank_processed_keys k JOIN operations o ON o.id = k.operation_id
+        `SELECT DISTINCT o.id, o.seq FROM bank_processed_keys k JOIN operations o ON o.id = k.operation_id
          WHERE k.outcome = 'credited' AND o.state = 'failed'
-         AND COALESCE(json_extract(o.error_json, '$.code'), '') <> 'BANK_REFERENCE_ALREADY_USED'`,
+         AND COALESCE(json_extract(o.error_json, '$.code'), '') <> 'BANK_REFERENCE_ALREADY_USED' ORDER BY o.seq`,
       )
       .all() as Row[];
-    return rows.map((r) => ({ ...this.processed(r.dedup_key)!, error: r.error_json ? JSON.parse(r.error_json) : null }));
+    return rows.map((r) => r.id as string);
+  }
+
+  /** Latest change among a signer's operations (the bank's camt.054 watchers stop when nothing moves any more). */
+  lastOperationActivity(signer: string): string {
+    const r = this.statement("SELECT MAX(updated_at) AS at FROM operations WHERE signer = ?").get(signer) as Row | undefined;
+    return String(r?.at ?? "");
+  }
+
+  /** Members whose latest death attestation in the event index is not revoked. */
+  deceasedMembers(): Set<string> {
+    const rows = this.db
+      .prepare("SELECT member, action FROM idx_eligibility WHERE qualifying_event = 4 ORDER BY block_number, log_index")
+      .all() as Row[];
+    const last = new Map<string, string>();
+    for (const r of rows) last.set(String(r.member).toLowerCase(), r.action);
+    return new Set([...last].filter(([, action]) => action === "recorded").map(([member]) => member));
   }
 
   /** Credits and payroll releases (with their operations' states checked by the caller). */
@@ -168,8 +197,8 @@ export class BankRepository {
   // ── suspense ──
 
   insertSuspense(s: Omit<SuspenseRecord, "status" | "operationId" | "resolutionNote" | "resolvedBy" | "resolvedAt">): void {
-    this.db
-      .prepare(
+    this
+      .statement(
         `INSERT INTO bank_suspense (id, dedup_key, message_id, account, bank_reference, amount_fen, amount_text, currency, booked_at, reason_code,
          reason_zh, reason_en, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
       )
