@@ -10,6 +10,7 @@ import helmet from "helmet";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { authenticate } from "./api/auth.js";
+import { jsonBody } from "./api/jsonBody.js";
 import { DOCS_HTML, DOCS_SCRIPT } from "./api/docs.js";
 import { errorHandler, notFound } from "./api/errorHandler.js";
 import type { GatewayMetrics } from "./api/metrics.js";
@@ -20,15 +21,19 @@ import { auditRoutes } from "./api/routes/audit.js";
 import { bankBodyParsers } from "./api/routes/bank.js";
 import { CONSOLE_DIR } from "./console/index.js";
 import { AppError, ERROR_CATALOG } from "./errors.js";
+import type { OutboxHealth } from "./health.js";
 import type { Services } from "./services/index.js";
 import type { CredentialRepository } from "./store/credentials.js";
 import type { Caller } from "./services/context.js";
 
 export interface HealthReport {
+  /** "degraded" (HTTP 503) when the chain is unreachable or the outbox is stalled (see gateway/health.ts). */
   status: "ok" | "degraded";
+  /** Why it is degraded: "chain unreachable", "outbox stalled". */
+  problems?: string[];
   chain: { reachable: boolean; headBlock: number | null };
   index: { block: number | null; lag: number | null };
-  outbox: { depth: number };
+  outbox: { depth: number } & Partial<Omit<OutboxHealth, "depth">>;
 }
 
 export interface AppDeps {
@@ -115,12 +120,25 @@ export function createApp(deps: AppDeps): express.Express {
   );
   // Bank ISO 20022 XML (application/xml, own size limit → 413) and payroll files, as text, before the JSON parser.
   v1.use(bankBodyParsers());
-  v1.use("/v1", express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  // JSON bodies: decimal or exponent number literals (100.00, 1e5) are refused, never read as fen (jsonBody.ts).
+  v1.use("/v1", jsonBody(deps.bodyLimitBytes));
   // Social-security batch files may be posted as CSV (ingestSocialSecurityNotifications).
   v1.use("/v1", express.text({ type: "text/csv", limit: deps.bodyLimitBytes }));
   for (const route of routes) mountRoute(v1, route);
   app.use(v1);
 
+  // A known path with another method: 405 with Allow (not 404).
+  const routePatterns = routes.map((r) => ({ method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z]+/g, "[^/]+")}/?$`) }));
+  const publicGets = ["/healthz", "/metrics", "/openapi.json", "/docs", "/docs/docs.js"];
+  app.use((req: Request, res: Response, next: express.NextFunction) => {
+    const allowed = new Set(routePatterns.filter((r) => r.pattern.test(req.path)).map((r) => r.method));
+    if (publicGets.includes(req.path)) allowed.add("GET");
+    if (allowed.size === 0 || allowed.has(req.method)) return next();
+    if (allowed.has("GET")) allowed.add("HEAD");
+    const allow = [...allowed].sort().join(", ");
+    res.set("Allow", allow);
+    next(new AppError("METHOD_NOT_ALLOWED", `不支持 ${req.method} 方法，可用：${allow} / ${req.method} is not allowed on ${req.path}; allowed: ${allow}.`, { details: { allow: [...allowed].sort() } }));
+  });
   app.use(notFound);
   app.use(
     errorHandler((error, req) => {

@@ -43,6 +43,10 @@ const configSchema = z.object({
   WAIT_TIMEOUT_MS: positiveInt.default(30_000),
   /** Share of the block gas limit one transaction may use; batches are split to fit it. */
   BATCH_GAS_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(80),
+  /** /healthz is "degraded" (503) when the oldest open outbox operation is older than this… */
+  OUTBOX_STALL_AFTER_MS: positiveInt.default(300_000),
+  /** …or an open operation was retried more than this many times. */
+  OUTBOX_STALL_AFTER_ATTEMPTS: positiveInt.default(20),
   /** scrypt cost for new keystore files (2^N); lower only for tests. */
   KEYSTORE_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
   PSEUDONYM_KEY: hexKey("PSEUDONYM_KEY").optional(),
@@ -72,6 +76,8 @@ export interface GatewayConfig {
   schedulerIntervalMs: number;
   waitTimeoutMs: number;
   batchGasSharePercent: number;
+  outboxStallAfterMs: number;
+  outboxStallAfterAttempts: number;
   keystoreScryptLogN: number;
   faultInjection?: FaultInjectionPoint;
   secrets: GatewaySecrets;
@@ -173,6 +179,8 @@ export function loadConfig(
     schedulerIntervalMs: parsed.SCHEDULER_INTERVAL_MS,
     waitTimeoutMs: parsed.WAIT_TIMEOUT_MS,
     batchGasSharePercent: parsed.BATCH_GAS_SHARE_PERCENT,
+    outboxStallAfterMs: parsed.OUTBOX_STALL_AFTER_MS,
+    outboxStallAfterAttempts: parsed.OUTBOX_STALL_AFTER_ATTEMPTS,
     keystoreScryptLogN: parsed.KEYSTORE_SCRYPT_LOG_N,
     faultInjection: parsed.PENSION_FAULT_INJECTION,
     secrets: {
@@ -198,6 +206,8 @@ export const CONFIG_HELP: ReadonlyArray<[string, string]> = [
   ["SCHEDULER_INTERVAL_MS", "standing-contribution scheduler interval (60000)"],
   ["WAIT_TIMEOUT_MS", "longest wait for ?wait=true (30000)"],
   ["BATCH_GAS_SHARE_PERCENT", "share of the block gas limit one batch transaction may use (80)"],
+  ["OUTBOX_STALL_AFTER_MS", "/healthz degraded (503) when the oldest open operation is older (300000)"],
+  ["OUTBOX_STALL_AFTER_ATTEMPTS", "/healthz degraded (503) when an open operation was retried more often (20)"],
   ["PSEUDONYM_KEY, VAULT_KEY", "32-byte hex keys (default: generated into DATA_DIR/secrets.json)"],
   ["KEYSTORE_PASSWORD", "keystore password (default: generated into DATA_DIR/secrets.json)"],
   ["CONFIG_FILE", "JSON file with any of these settings; the environment wins"],

@@ -13,6 +13,7 @@ export const ERROR_CATALOG = {
   IDEMPOTENCY_KEY_REUSED: { status: 409, en: "The Idempotency-Key was used with a different request body." },
   PAYLOAD_TOO_LARGE: { status: 413, en: "The request body is larger than the limit." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, en: "Unsupported content type." },
+  METHOD_NOT_ALLOWED: { status: 405, en: "This path does not support this HTTP method (see the Allow header)." },
   RATE_LIMITED: { status: 429, en: "Too many requests for this credential." },
   INTERNAL: { status: 500, en: "Internal error." },
   CHAIN_UNAVAILABLE: { status: 503, en: "The ledger node is not reachable." },
@@ -41,6 +42,7 @@ export const ERROR_CATALOG = {
   TRANSACTION_REVERTED: { status: 422, en: "The ledger rejected the transaction." },
   CHAIN_ROLE_MISSING: { status: 500, en: "The gateway's signing key lacks the ledger role for this operation." },
   LEDGER_PAUSED: { status: 503, en: "The ledger is paused by the operator." },
+  OPERATION_NOT_ENCODABLE: { status: 422, en: "The operation cannot be encoded as a ledger call (e.g. an amount beyond the ledger's uint64 limit); it was not sent." },
   // ledger custom errors, decoded from the contract (IPensionLedger)
   ACCOUNT_ALREADY_OPEN: { status: 409, en: "A personal-pension account already exists for this member." },
   ALREADY_ENROLLED: { status: 409, en: "The member is already enrolled in this plan." },

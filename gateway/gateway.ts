@@ -24,6 +24,7 @@ import { createLedgerEvidenceReader } from "./services/claims/ledgerEvidence.js"
 import { SocialSecurityInbox, socialSecurityInboxDir } from "./adapters/socialsecurity/inbox.js";
 import { BankInbox, bankInboxDir } from "./adapters/bank/inbox.js";
 import { openStore, type Store } from "./store/index.js";
+import { outboxHealth } from "./health.js";
 
 export interface RunningGateway {
   url: string;
@@ -101,11 +102,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       headBlock = null;
     }
     const indexed = listener.status.indexedBlock;
+    const outbox = outboxHealth(store.operations, Date.now(), { maxAgeMs: config.outboxStallAfterMs, maxAttempts: config.outboxStallAfterAttempts });
+    const problems = [...(headBlock === null ? ["chain unreachable"] : []), ...(outbox.stalled ? ["outbox stalled"] : [])];
     return {
-      status: headBlock === null ? "degraded" : "ok",
+      status: problems.length ? "degraded" : "ok",
+      ...(problems.length ? { problems } : {}),
       chain: { reachable: headBlock !== null, headBlock },
       index: { block: indexed, lag: headBlock === null ? null : Math.max(0, headBlock - (indexed ?? deployment.deploymentBlock - 1)) },
-      outbox: { depth: store.operations.openCount() },
+      outbox,
     };
   };
 

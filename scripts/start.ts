@@ -9,7 +9,7 @@
  * Ctrl-C / SIGTERM stops the gateway, then anvil (which dumps its state), so the next start continues intact.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { anvilBinary, startAnvil, type RunningAnvil } from "../gateway/bootstrap/anvil.js";
@@ -38,6 +38,31 @@ function ensureBuilt(): void {
   console.log("编译合约 / Building the contracts (hardhat build)…");
   const result = spawnSync(path.join(root, "node_modules", ".bin", "hardhat"), ["build", "--quiet"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) throw new Error("hardhat build failed");
+}
+
+/**
+ * The credentials issued by the first start. On a terminal they are printed (once); otherwise (stdout captured
+ * by a log, a service manager, a pipe) they go to DATA_DIR/initial-credentials.txt (mode 0600) and only that
+ * path is printed, so no token lands in a log file.
+ */
+export function deliverCredentials(credentials: Record<string, string>, dataDir: string, isTty: boolean, print: (line: string) => void): string | undefined {
+  if (isTty) {
+    print("\n=== API 凭证（仅显示这一次，请妥善保存）/ API credentials (shown ONCE — store them now) ===");
+    for (const [institution, token] of Object.entries(credentials)) print(`  ${institution.padEnd(18)} ${token}`);
+    print("=== 仅保存了凭证的哈希 / Only their hashes are stored ===\n");
+    return undefined;
+  }
+  const file = path.join(dataDir, "initial-credentials.txt");
+  const lines = [
+    "# pension-ledger: API credentials issued by the first start (only their hashes are stored by the gateway).",
+    "# 请将其转移到安全的位置后删除本文件 / Move them to a safe place, then delete this file.",
+    ...Object.entries(credentials).map(([institution, token]) => `${institution}=${token}`),
+  ];
+  writeFileSync(file, lines.join("\n") + "\n", { mode: 0o600 });
+  chmodSync(file, 0o600);
+  print(`\n首次启动签发的 API 凭证已写入 / The API credentials issued by this first start were written to: ${file} (mode 0600)`);
+  print("请立即将其转移到安全的位置并删除该文件 / Move them to a safe place now and delete that file.\n");
+  return file;
 }
 
 async function main(): Promise<void> {
@@ -69,18 +94,32 @@ async function main(): Promise<void> {
     console.log(`\n收到 ${signal}，正在停止… / ${signal} received, stopping…`);
     await gateway?.stop().catch(() => undefined);
     await anvil?.stop().catch(() => undefined);
-    console.log("已停止，链状态已保存。/ Stopped; chain state saved.");
+    console.log(anvil ? "已停止，链状态已保存。/ Stopped; chain state saved." : "已停止（外部链节点未受影响）。/ Stopped (the external chain node was left running).");
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGHUP", () => void shutdown("SIGHUP"));
+  // Any other way out this process can see (an uncaught error, process.exit): anvil goes with it (SIGTERM, so it
+  // dumps its state). A SIGKILL of this process cannot be seen: the next start finds the orphan by its pid file
+  // (DATA_DIR/chain/anvil.pid) and stops it before starting its own.
+  process.on("exit", () => {
+    const child = anvil?.process;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  });
+  process.once("uncaughtException", (error) => {
+    console.error(`意外错误 / Unexpected error: ${error.message}`);
+    process.exit(1);
+  });
 
   try {
     const stateFile = path.join(config.dataDir, "chain", "state.json");
     const ownChain = !process.env.CHAIN_RPC_URL;
     if (ownChain) {
       console.log(`启动本地链 / Starting the local chain on 127.0.0.1:${config.chainPort} (state: ${stateFile})`);
-      anvil = await startAnvil({ binary: anvilBinary(root), port: config.chainPort, chainId: config.chainId, stateFile });
+      anvil = await startAnvil({ binary: anvilBinary(root), port: config.chainPort, chainId: config.chainId, stateFile, onOutput: (line) => {
+        if (line.startsWith("stopped an earlier anvil")) console.log(`已停止上次遗留的本地链 / ${line}`);
+      } });
     }
     const result = await provision(config, path.join(root, "artifacts"), (line) => console.log(line));
     console.log(
@@ -88,11 +127,7 @@ async function main(): Promise<void> {
         ? `已部署账本合约 / Ledger deployed at ${result.deployment.ledger} (roles verified)`
         : `沿用已部署的账本合约 / Reusing the ledger at ${result.deployment.ledger}`,
     );
-    if (result.newCredentials) {
-      console.log("\n=== API 凭证（仅显示这一次，请妥善保存）/ API credentials (shown ONCE — store them now) ===");
-      for (const [institution, token] of Object.entries(result.newCredentials)) console.log(`  ${institution.padEnd(18)} ${token}`);
-      console.log("=== 仅保存了凭证的哈希 / Only their hashes are stored ===\n");
-    }
+    if (result.newCredentials) deliverCredentials(result.newCredentials, config.dataDir, process.stdout.isTTY === true, (line) => console.log(line));
     gateway = await startGateway(config);
     const url = gateway.url;
     console.log(
@@ -117,4 +152,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();

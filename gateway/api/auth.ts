@@ -1,6 +1,6 @@
 /**
  * Bearer-token authentication: one credential per institution, looked up by the token's SHA-256.
- * Unauthenticated → 401 UNAUTHENTICATED; nothing else runs.
+ * The scheme name is case-insensitive (RFC 7235: `bearer`, `BEARER`). Unauthenticated → 401 UNAUTHENTICATED.
  */
 import type { NextFunction, Request, Response } from "express";
 import { AppError, ERROR_CATALOG } from "../errors.js";
@@ -10,7 +10,7 @@ import type { CredentialRepository } from "../store/credentials.js";
 export function authenticate(credentials: CredentialRepository) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const header = req.get("Authorization") ?? "";
-    const match = /^Bearer ([A-Za-z0-9_\-.~+/=]{16,200})$/.exec(header);
+    const match = /^Bearer +([A-Za-z0-9_\-.~+/=]{16,200}) *$/i.exec(header);
     const credential = match ? credentials.authenticate(match[1]!) : undefined;
     if (!credential) {
       res.set("WWW-Authenticate", 'Bearer realm="pension-ledger"');

@@ -4,26 +4,45 @@
  */
 import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { parseFen } from "../domain/money.js";
+import { formatFen, parseFen } from "../domain/money.js";
 import { AppError } from "../errors.js";
 import { PAYOUT_MODES, QUALIFYING_EVENTS } from "../chain/ledgerInterface.js";
 
 extendZodWithOpenApi(z);
 
-/** Integer fen from a JSON integer or a digit string, as bigint. */
-export const fen = (description: string) =>
-  z
+/** The largest amount the ledger takes (its amounts are uint64 fen): 18,446,744,073,709,551,615 fen. */
+export const MAX_UINT64_FEN = 2n ** 64n - 1n;
+/** Signed amounts (investment returns) are int64 on the ledger. */
+export const MAX_INT64_FEN = 2n ** 63n - 1n;
+export const MIN_INT64_FEN = -(2n ** 63n);
+
+/** Integer fen from a JSON integer or a digit string, as bigint, within the ledger's range (default uint64). */
+export const fen = (description: string, bounds: { min?: bigint; max?: bigint } = {}) => {
+  const max = bounds.max ?? MAX_UINT64_FEN;
+  const min = bounds.min ?? -MAX_UINT64_FEN;
+  return z
     .unknown()
     .transform((value, ctx) => {
+      let amount: bigint;
       try {
-        return parseFen(value);
+        amount = parseFen(value);
       } catch (error) {
         const reason = error instanceof AppError ? String(error.details?.reason ?? error.message) : "invalid amount";
         ctx.addIssue({ code: "custom", message: `must be an integer number of fen (${reason})` });
         return z.NEVER;
       }
+      if (amount > max) {
+        ctx.addIssue({ code: "custom", message: `is too large: at most ${max} fen (${formatFen(max)}) / 金额过大：最多 ${max} 分`, params: { limit: max.toString() } });
+        return z.NEVER;
+      }
+      if (amount < min) {
+        ctx.addIssue({ code: "custom", message: `is too small: at least ${min} fen / 金额过小：最少 ${min} 分`, params: { limit: min.toString() } });
+        return z.NEVER;
+      }
+      return amount;
     })
-    .openapi({ type: "string", pattern: "^-?[0-9]+$", description: `${description} Integer fen (1 yuan = 100 fen), as a JSON integer or a digit string.`, example: "120000" });
+    .openapi({ type: "string", pattern: "^-?[0-9]+$", description: `${description} Integer fen (1 yuan = 100 fen), as a JSON integer or a digit string; at most ${max}.`, example: "120000" });
+};
 
 export const fenOut = z.string().regex(/^-?[0-9]+$/).openapi({ description: "Integer fen as a digit string.", example: "120000" });
 
@@ -111,7 +130,7 @@ export const SettlementBody = z
 export const ReturnsBody = z
   .object({
     batchReference: reference("The investment manager's reference for this batch of returns."),
-    items: z.array(z.object({ accountId, amount: fen("Return (positive) or loss (negative).") }).strict()).min(1).max(10_000),
+    items: z.array(z.object({ accountId, amount: fen("Return (positive) or loss (negative).", { min: MIN_INT64_FEN, max: MAX_INT64_FEN }) }).strict()).min(1).max(10_000),
   })
   .strict()
   .openapi("CreditReturnsRequest");
@@ -179,6 +198,25 @@ export const AccountBody = z
     holder: z.object({ name: z.string().nullable(), residentIdMasked: z.string() }).optional(),
   })
   .openapi("Account");
+export const SocialSecurityAccountBody = z
+  .object({ view: z.literal("socialSecurity"), accountId: z.string(), kind: z.enum(["PersonalPension", "EnterpriseAnnuity"]), status: z.string() })
+  .openapi("AccountForSocialSecurity", { description: "The social-security bureau's view: the account's status only." });
+export const TaxBureauAccountBody = z
+  .object({
+    view: z.literal("taxBureau"),
+    accountId: z.string(),
+    kind: z.enum(["PersonalPension", "EnterpriseAnnuity"]),
+    contributions: z.object({
+      personalTotal: fenOut,
+      thisYear: z.object({ year: z.number(), contributed: fenOut, deductible: fenOut, cap: fenOut }).nullable(),
+    }),
+    withholding: z.object({ payoutsGross: fenOut, taxWithheld: fenOut }),
+    display: z.record(z.string(), z.string()),
+  })
+  .openapi("AccountForTaxBureau", { description: "The tax bureau's view: contributions (this year's, deductible) and withholding." });
+export const AnyAccountBody = z.union([AccountBody, SocialSecurityAccountBody, TaxBureauAccountBody]).openapi({
+  description: "bank/operator: Account with holder; auditor: Account without holder; socialSecurity: AccountForSocialSecurity; taxBureau: AccountForTaxBureau.",
+});
 export const StandingInstructionBody = z
   .object({
     instructionId: z.uuid(), accountId: z.string(), amount: fenOut, display: z.object({ amount: z.string() }), dayOfMonth: z.number(),
@@ -188,9 +226,17 @@ export const StandingInstructionBody = z
   .openapi("StandingContribution");
 export const HealthBody = z
   .object({
-    status: z.enum(["ok", "degraded"]),
+    status: z.enum(["ok", "degraded"]).openapi({ description: "degraded (HTTP 503): the chain is unreachable or the outbox is stalled (problems says which)." }),
+    problems: z.array(z.string()).optional(),
     chain: z.object({ reachable: z.boolean(), headBlock: z.number().nullable() }),
     index: z.object({ block: z.number().nullable(), lag: z.number().nullable() }),
-    outbox: z.object({ depth: z.number() }),
+    outbox: z.object({
+      depth: z.number(),
+      oldestPendingAgeSeconds: z.number().nullable().optional(),
+      oldestPending: z.object({ operationId: z.string(), kind: z.string(), signer: z.string(), attempts: z.number(), lastError: z.object({ code: z.string(), message: z.string() }).optional() }).optional(),
+      maxAttempts: z.number().optional(),
+      stalled: z.boolean().optional(),
+      limits: z.object({ maxAgeSeconds: z.number(), maxAttempts: z.number() }).optional(),
+    }),
   })
   .openapi("Health");

@@ -48,20 +48,76 @@ async function rpcReady(url: string): Promise<boolean> {
   }
 }
 
+/** The pid file of the anvil that keeps its state in `stateFile`: DATA_DIR/chain/anvil.pid. */
+export function anvilPidFile(stateFile: string): string {
+  return path.join(path.dirname(stateFile), "anvil.pid");
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** True when `pid` is an anvil running on `stateFile` (Linux: /proc/<pid>/cmdline). */
+export function isOurAnvil(pid: number, stateFile: string): boolean {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return args.some((a) => path.basename(a) === "anvil" || a.endsWith("/anvil")) && args.includes(path.resolve(stateFile));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An anvil left running on our state file by a start that died without stopping it (kill -9 of `npm start`):
+ * stopped cleanly (SIGTERM, so it dumps its state; SIGKILL only after `graceMs`), and its pid file removed.
+ * Returns the pid stopped, or undefined when there was none. Any other process is left alone.
+ */
+export async function stopOrphanedAnvil(stateFile: string, graceMs = 15_000): Promise<number | undefined> {
+  const pidFile = anvilPidFile(stateFile);
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number.parseInt(readFileSync(pidFile, "utf8").trim(), 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || !isOurAnvil(pid, stateFile)) {
+    rmSync(pidFile, { force: true });
+    return undefined;
+  }
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (alive(pid) && isOurAnvil(pid, stateFile)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, "SIGKILL");
+      await new Promise((r) => setTimeout(r, 200));
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  rmSync(pidFile, { force: true });
+  return pid;
+}
+
 export async function startAnvil(options: AnvilOptions): Promise<RunningAnvil> {
   if (!existsSync(options.binary)) throw new Error(`anvil not found at ${options.binary}: run npm ci`);
   mkdirSync(path.dirname(options.stateFile), { recursive: true });
+  const stateFile = path.resolve(options.stateFile);
   const url = `http://127.0.0.1:${options.port}`;
-  const pidFile = path.join(path.dirname(options.stateFile), "anvil.pid");
+  const pidFile = anvilPidFile(stateFile);
+  const orphan = await stopOrphanedAnvil(stateFile);
+  if (orphan !== undefined) options.onOutput?.(`stopped an earlier anvil (pid ${orphan}) left running on ${stateFile}`);
   if (await rpcReady(url)) {
-    const earlier = existsSync(pidFile) ? ` (an earlier anvil, pid ${readFileSync(pidFile, "utf8").trim()} from ${pidFile}, may still be running: stop it)` : "";
-    throw new Error(`Port ${options.port} on 127.0.0.1 is already serving JSON-RPC${earlier}; or set CHAIN_PORT to a free port`);
+    // Not ours (or not on our state file): never start a second anvil beside it on the same state.
+    throw new Error(
+      `Port ${options.port} on 127.0.0.1 is already serving JSON-RPC, and it is not the anvil of ${stateFile} (pid file ${pidFile}); stop that process first`,
+    );
   }
   const child = spawn(
     options.binary,
     [
       "--host", "127.0.0.1", "--port", String(options.port), "--chain-id", String(options.chainId),
-      "--state", options.stateFile, "--state-interval", String(options.stateInterval ?? 1), "--silent",
+      "--state", stateFile, "--state-interval", String(options.stateInterval ?? 1), "--silent",
     ],
     // Its own process group: a terminal Ctrl-C reaches only us, and we stop the gateway before the chain.
     { stdio: ["ignore", "pipe", "pipe"], detached: true },

@@ -17,6 +17,14 @@ const ENUM_FIELDS: Record<string, readonly string[]> = {
 };
 const AMOUNT_FIELDS = new Set(["requested", "remaining", "employerAmount", "limit", "totalAmount", "average", "balance"]);
 
+/** ACCOUNT_STATUS_INVALID says what the status is (details.status), for the bank operator. */
+const STATUS_TEXT: Record<string, string> = {
+  Frozen: "账户已冻结（司法或监管冻结），不能办理此业务 / The account is frozen (legal hold); it does not allow this operation.",
+  PayingOut: "账户正在领取中，不能办理此业务 / The account is paying out; it does not allow this operation.",
+  Closed: "账户已销户 / The account is closed; it does not allow this operation.",
+  None: "账户不存在 / The account does not exist.",
+};
+
 const SPECIAL: Record<string, ErrorCode> = {
   AccessControlUnauthorizedAccount: "CHAIN_ROLE_MISSING",
   EnforcedPause: "LEDGER_PAUSED",
@@ -53,7 +61,8 @@ function describe(decoded: ErrorDescription): OperationError {
     details[param.name] = detailValue(decoded.name, param, value);
     if (AMOUNT_FIELDS.has(param.name) && typeof value === "bigint") amounts.push(`${param.name} ${formatFen(value)}`);
   });
-  const base = ERROR_CATALOG[code].en;
+  let base: string = ERROR_CATALOG[code].en;
+  if (code === "ACCOUNT_STATUS_INVALID" && typeof details.status === "string" && STATUS_TEXT[details.status]) base = STATUS_TEXT[details.status]!;
   const message = code === "TRANSACTION_REVERTED" ? `${base} (${decoded.name})` : amounts.length ? `${base} (${amounts.join(", ")})` : base;
   return { code, message, details };
 }

@@ -17,6 +17,7 @@ import { CALLS, type CallSpec, type EffectReader } from "./calls.js";
 import { ledgerInterface } from "./ledgerInterface.js";
 import { describeTransportError, isRevert, revertDataOf } from "./provider.js";
 import { decodeRevertData } from "./revertDecoding.js";
+import { ERROR_CATALOG } from "../errors.js";
 
 export interface SenderOptions {
   signer: string;
@@ -42,6 +43,29 @@ class PermanentFailure extends Error {
   constructor(readonly failure: OperationError) {
     super(failure.code);
   }
+}
+
+/** ethers error codes raised while encoding call data or a transaction: the same input fails the same way every time. */
+const ENCODING_ERROR_CODES = new Set(["INVALID_ARGUMENT", "NUMERIC_FAULT", "BUFFER_OVERRUN", "MISSING_ARGUMENT", "UNEXPECTED_ARGUMENT"]);
+
+/**
+ * A failure that no retry can cure: an encoding or argument error (ethers INVALID_ARGUMENT, NUMERIC_FAULT,
+ * BUFFER_OVERRUN…) raised before the transaction was signed or sent. (Any error while encoding a chunk's call data
+ * is made permanent where it happens, in sizeChunk.)
+ * Returns the catalog error to fail the operation with, or undefined for a transient failure.
+ */
+export function permanentFailureOf(error: unknown): OperationError | undefined {
+  if (error instanceof PermanentFailure) return error.failure;
+  const e = error as { code?: string; shortMessage?: string; message?: string; argument?: string };
+  if (typeof e?.code === "string" && ENCODING_ERROR_CODES.has(e.code)) {
+    const reason = (e?.shortMessage ?? e?.message ?? String(error)).slice(0, 200);
+    return {
+      code: "OPERATION_NOT_ENCODABLE",
+      message: `${ERROR_CATALOG.OPERATION_NOT_ENCODABLE.en} (${reason})`,
+      details: { reason, ...(e?.code ? { ethersCode: e.code } : {}), ...(e?.argument ? { argument: e.argument } : {}) },
+    };
+  }
+  return undefined;
 }
 
 export class TransactionSender {
@@ -100,8 +124,10 @@ export class TransactionSender {
       try {
         await this.process(op);
       } catch (error) {
-        if (error instanceof PermanentFailure) {
-          this.finishFailed(op.id, error.failure);
+        const permanent = permanentFailureOf(error);
+        if (permanent) {
+          // The queue moves on: a permanent failure never blocks the key's later operations.
+          this.finishFailed(op.id, permanent);
         } else {
           const attempts = op.attempts + 1;
           const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(attempts, 10));
@@ -270,7 +296,15 @@ export class TransactionSender {
     let size = spec.splittable ? total - from : 1;
     for (;;) {
       const to = from + size;
-      const call = spec.encode(op.request, from, to);
+      let call: ReturnType<CallSpec["encode"]>;
+      try {
+        call = spec.encode(op.request, from, to);
+      } catch (error) {
+        const reason = (error as Error)?.message?.slice(0, 200) ?? String(error);
+        throw new PermanentFailure(
+          permanentFailureOf(error) ?? { code: "OPERATION_NOT_ENCODABLE", message: `${ERROR_CATALOG.OPERATION_NOT_ENCODABLE.en} (${reason})`, details: { reason } },
+        );
+      }
       try {
         const gas = await this.o.provider.estimateGas({ from: this.address, to: this.o.ledgerAddress, data: call.data });
         if (gas <= budget || !spec.splittable || size === 1) {

@@ -46,6 +46,31 @@ export interface AccountView {
   holder?: { name: string | null; residentIdMasked: string };
 }
 
+/** What the social-security bureau sees of an account: its status only (no balances, no holder data). */
+export interface SocialSecurityAccountView {
+  view: "socialSecurity";
+  accountId: string;
+  kind: "PersonalPension" | "EnterpriseAnnuity";
+  status: string;
+}
+
+/** What the tax bureau sees: contributions (this year's, deductible) and withholding figures; no holder data. */
+export interface TaxBureauAccountView {
+  view: "taxBureau";
+  accountId: string;
+  kind: "PersonalPension" | "EnterpriseAnnuity";
+  contributions: {
+    /** Personal contributions ever credited, integer fen. */
+    personalTotal: string;
+    /** Personal pension: this CST year's contributions; all of them are deductible (they are within the cap). */
+    thisYear: { year: number; contributed: string; deductible: string; cap: string } | null;
+  };
+  withholding: { payoutsGross: string; taxWithheld: string };
+  display: { contributedThisYear?: string; deductibleThisYear?: string; taxWithheld: string };
+}
+
+export type AnyAccountView = AccountView | SocialSecurityAccountView | TaxBureauAccountView;
+
 const PERSONAL_PLAN = "0x" + "00".repeat(32);
 const HOLDER_ROLES = new Set(["bank", "operator"]);
 
@@ -59,21 +84,64 @@ export class AccountService {
   async openAccount(caller: Caller, input: OpenAccountInput, options: WriteOptions = {}): Promise<WriteOutcome> {
     const { store } = this.deps;
     const id = requireResidentId(input.residentId, { today: this.deps.clock() });
+    // A rejected request changes nothing: a member who already has a personal account is refused here, before
+    // the vault is touched (a replayed Idempotency-Key still gets its first operation from submit()).
+    if (!this.operations.isReplay(caller)) {
+      // Chain unreachable: the outbox takes the request as always (the vault is protected by addMember anyway).
+      const existing = await this.deps.ledger.getAccount(accountIdOf(store.members.pseudonymOf(id.id))).catch(() => undefined);
+      if (existing) {
+        throw new AppError("ACCOUNT_ALREADY_OPEN", `该成员已开立个人养老金账户 / ${ERROR_CATALOG.ACCOUNT_ALREADY_OPEN.en}`, {
+          field: "residentId", details: { accountId: existing.accountId, status: existing.status },
+        });
+      }
+    }
     return this.operations.submit(caller, () => {
-      const member = store.members.upsert({ residentId: id.id, name: input.name, bankCard: input.bankCard });
+      // New member: stored. Known member: only empty fields filled; the stored name and card are never overwritten.
+      const record = store.members.addMember({ residentId: id.id, name: input.name, bankCard: input.bankCard });
+      const member = record.pseudonym;
       const serial = store.members.assignPensionSerial(member);
       const accountId = accountIdOf(member);
       return {
         kind: "openPersonalAccount",
-        request: { member, bankAccountHash: store.members.bankAccountHashOf(input.bankCard) },
+        request: { member, bankAccountHash: record.bankAccountHash ?? store.members.bankAccountHashOf(input.bankCard) },
         result: { accountId, pensionReference: formatPensionReference(serial) },
       };
     }, options);
   }
 
-  async getAccount(caller: Caller, accountId: string): Promise<AccountView> {
+  /**
+   * An account, shaped by who asks: the bank and the operator see everything with the holder (name, masked ID);
+   * the auditor everything but the holder; the social-security bureau only the status; the tax bureau only
+   * contributions and withholding. Neither bureau sees name, card or ID number.
+   */
+  async getAccount(caller: Caller, accountId: string, notFoundField = "accountId"): Promise<AnyAccountView> {
+    const full = await this.fullAccount(caller, accountId, notFoundField);
+    if (caller.institution === "socialSecurity") {
+      return { view: "socialSecurity", accountId: full.accountId, kind: full.kind, status: full.status };
+    }
+    if (caller.institution === "taxBureau") {
+      const t = full.thisYear;
+      return {
+        view: "taxBureau",
+        accountId: full.accountId,
+        kind: full.kind,
+        contributions: {
+          personalTotal: full.balances.personalContributions,
+          thisYear: t ? { year: t.year, contributed: t.contributed, deductible: t.contributed, cap: t.cap } : null,
+        },
+        withholding: { payoutsGross: full.balances.payouts, taxWithheld: full.balances.taxWithheld },
+        display: {
+          ...(t ? { contributedThisYear: formatFen(BigInt(t.contributed)), deductibleThisYear: formatFen(BigInt(t.contributed)) } : {}),
+          taxWithheld: formatFen(BigInt(full.balances.taxWithheld)),
+        },
+      };
+    }
+    return full;
+  }
+
+  private async fullAccount(caller: Caller, accountId: string, notFoundField: string): Promise<AccountView> {
     const snapshot = await this.deps.ledger.getAccount(accountId);
-    if (!snapshot) throw new AppError("ACCOUNT_UNKNOWN", ERROR_CATALOG.ACCOUNT_UNKNOWN.en, { field: "accountId" });
+    if (!snapshot) throw new AppError("ACCOUNT_UNKNOWN", `账户不存在 / ${ERROR_CATALOG.ACCOUNT_UNKNOWN.en}`, { field: notFoundField });
     const member = this.deps.store.members.byPseudonym(snapshot.member);
     let thisYear: AccountView["thisYear"] = null;
     if (snapshot.kind === "PersonalPension") {
@@ -115,10 +183,12 @@ export class AccountService {
   }
 
   /** The account of a member named by resident ID number (personal pension, or a plan given by its code). */
-  async findAccount(caller: Caller, input: { member: MemberRef; planCode?: string }): Promise<AccountView> {
+  async findAccount(caller: Caller, input: { member: MemberRef; planCode?: string }): Promise<AnyAccountView> {
     const member = pseudonymFor(this.deps.store, input.member, "residentId", this.deps.clock());
     const plan = input.planCode ? planIdOf(input.planCode) : PERSONAL_PLAN;
-    return this.getAccount(caller, accountIdOf(member, plan));
+    // Not found: the field the caller gave (residentId / pensionReference / planCode), not an accountId they never sent.
+    const field = input.planCode ? "planCode" : "residentId" in input.member ? "residentId" : "pensionReference";
+    return this.getAccount(caller, accountIdOf(member, plan), field);
   }
 
   async setFrozen(caller: Caller, input: { accountId: string; frozen: boolean; reasonCode: string }, options: WriteOptions = {}): Promise<WriteOutcome> {

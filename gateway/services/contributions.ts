@@ -4,6 +4,7 @@
  * same bank message delivered twice credits once.
  */
 import { id as keccakUtf8 } from "ethers";
+import { formatFen } from "../domain/money.js";
 import { AppError } from "../errors.js";
 import type { Caller, ServiceDeps, WriteOptions } from "./context.js";
 import { pseudonymFor, type MemberRef } from "./members.js";
@@ -30,9 +31,16 @@ function bookedAtSeconds(at: Date, field: string, now: Date): number {
   return Math.floor(at.getTime() / 1000);
 }
 
-function positive(amount: bigint, field: string): string {
+/** The ledger's amounts are uint64 fen. */
+export const MAX_LEDGER_FEN = 2n ** 64n - 1n;
+
+export function positive(amount: bigint, field: string): string {
   if (amount <= 0n) throw new AppError("VALIDATION_FAILED", `${field} must be more than 0 fen.`, { field, details: { reason: "not positive" } });
-  if (amount >= 2n ** 64n) throw new AppError("VALIDATION_FAILED", `${field} is too large.`, { field, details: { reason: "too large" } });
+  if (amount > MAX_LEDGER_FEN) {
+    throw new AppError("VALIDATION_FAILED", `${field} 金额过大 / ${field} is too large: at most ${MAX_LEDGER_FEN} fen (${formatFen(MAX_LEDGER_FEN)}), the ledger's uint64 limit.`, {
+      field, details: { reason: "too large", max: MAX_LEDGER_FEN.toString() },
+    });
+  }
   return amount.toString();
 }
 

@@ -100,6 +100,11 @@ export class OperationService {
     return { operation: viewOperation(op), final: op.state === "succeeded" || op.state === "failed" };
   }
 
+  /** True when the caller's Idempotency-Key was used before (submit() answers with the first operation). */
+  isReplay(caller: Caller): boolean {
+    return caller.idempotency !== undefined && this.deps.store.idempotency.find(caller.institution, caller.idempotency.key) !== undefined;
+  }
+
   /** An operation, visible to the institution that asked for it, the operator and the auditor. */
   get(caller: Caller, operationId: string): OperationView {
     const op = this.deps.store.operations.get(operationId);

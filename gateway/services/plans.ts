@@ -2,6 +2,7 @@
 import { id as keccakUtf8 } from "ethers";
 import { accountIdOf } from "../chain/ledgerInterface.js";
 import { requireResidentId } from "../domain/residentId.js";
+import { AppError, ERROR_CATALOG } from "../errors.js";
 import type { Caller, ServiceDeps, WriteOptions } from "./context.js";
 import type { OperationService, WriteOutcome } from "./operations.js";
 import { cstMidnightSeconds } from "./time.js";
@@ -26,11 +27,22 @@ export class PlanService {
     }, options);
   }
 
-  enrolMember(caller: Caller, input: { planCode: string; residentId: string; name: string; serviceStart: string }, options: WriteOptions = {}): Promise<WriteOutcome> {
+  async enrolMember(caller: Caller, input: { planCode: string; residentId: string; name: string; serviceStart: string }, options: WriteOptions = {}): Promise<WriteOutcome> {
     const id = requireResidentId(input.residentId, { today: this.deps.clock() });
     const plan = planIdOf(input.planCode);
+    // Already enrolled: refused before the vault is touched (a rejected request changes nothing).
+    if (!this.operations.isReplay(caller)) {
+      // Chain unreachable: the outbox takes the request as always (the vault is protected by addMember anyway).
+      const existing = await this.deps.ledger.getAccount(accountIdOf(this.deps.store.members.pseudonymOf(id.id), plan)).catch(() => undefined);
+      if (existing) {
+        throw new AppError("ALREADY_ENROLLED", `该成员已参加此计划 / ${ERROR_CATALOG.ALREADY_ENROLLED.en}`, {
+          field: "residentId", details: { accountId: existing.accountId, status: existing.status },
+        });
+      }
+    }
     return this.operations.submit(caller, () => {
-      const member = this.deps.store.members.upsert({ residentId: id.id, name: input.name });
+      // Only a new member's name is stored; a stored name is never overwritten by an enrolment.
+      const member = this.deps.store.members.addMember({ residentId: id.id, name: input.name }).pseudonym;
       return {
         kind: "enrolMember",
         request: { plan, member, serviceStart: cstMidnightSeconds(input.serviceStart) },

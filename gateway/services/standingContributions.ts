@@ -16,6 +16,7 @@ import { AppError, ERROR_CATALOG } from "../errors.js";
 import type { StandingInstruction } from "../store/standingInstructions.js";
 import type { Caller, ServiceDeps } from "./context.js";
 import type { OperationService } from "./operations.js";
+import { positive } from "./contributions.js";
 import { cstMonth, cstParts } from "./time.js";
 
 export interface StandingInstructionView {
@@ -86,7 +87,8 @@ export class StandingContributionService {
   create(caller: Caller, input: { residentId: string; amount: bigint; dayOfMonth: number; firstMonth?: string }): StandingInstructionView {
     const now = this.deps.clock();
     const id = requireResidentId(input.residentId, { today: now });
-    if (input.amount <= 0n) throw new AppError("VALIDATION_FAILED", "amount must be more than 0 fen.", { field: "amount" });
+    // Checked here too (not only in the API schema): an amount the ledger cannot take would fail every month.
+    positive(input.amount, "amount");
     return this.withIdempotency(caller, () => {
       const member = this.deps.store.members.byResidentId(id.id);
       if (!member || member.pensionSerial === null) {

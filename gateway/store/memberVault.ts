@@ -66,6 +66,7 @@ export class MemberVault {
 
   /**
    * Stores or updates a member (fields left undefined keep their stored value). Returns the pseudonym.
+   * Overwrites: the request paths use {@link addMember}, which never does.
    */
   upsert(member: { residentId: string; name?: string; bankCard?: string }): string {
     const pseudonym = this.pseudonymOf(member.residentId);
@@ -90,6 +91,27 @@ export class MemberVault {
         .run(pseudonym, this.idLookup(member.residentId), this.encrypt(member.residentId), nameEnc, cardEnc, cardHash, now, now);
     }
     return pseudonym;
+  }
+
+  /**
+   * Adds a member the vault does not hold yet. For a member it already holds, only fields still empty are filled
+   * (e.g. the card of a member first enrolled in an annuity plan without one); a stored name or card is never
+   * overwritten: opening an account or enrolling is not the way to change them. Returns the stored record.
+   */
+  addMember(member: { residentId: string; name?: string; bankCard?: string }): MemberRecord {
+    const pseudonym = this.pseudonymOf(member.residentId);
+    const existing = this.byPseudonym(pseudonym);
+    if (!existing) {
+      this.upsert(member);
+    } else {
+      const fill = {
+        residentId: member.residentId,
+        ...(existing.name === null && member.name !== undefined ? { name: member.name } : {}),
+        ...(existing.bankCard === null && member.bankCard !== undefined ? { bankCard: member.bankCard } : {}),
+      };
+      if (fill.name !== undefined || fill.bankCard !== undefined) this.upsert(fill);
+    }
+    return this.byPseudonym(pseudonym)!;
   }
 
   /** Gives the member a pension reference serial if it has none; returns the serial. */

@@ -155,6 +155,17 @@ export class OperationRepository {
     return (this.db.prepare("SELECT COUNT(*) AS n FROM operations WHERE state IN ('pending','submitted')").get() as { n: number }).n;
   }
 
+  /** The oldest operation not yet final (its age is the outbox's health), and the most attempts any open one has had. */
+  oldestOpen(): { id: string; kind: string; signer: string; createdAt: string; attempts: number; lastError: OperationError | null; maxAttempts: number } | undefined {
+    const row = this.db.prepare("SELECT * FROM operations WHERE state IN ('pending','submitted') ORDER BY seq LIMIT 1").get() as Row | undefined;
+    if (!row) return undefined;
+    const { m } = this.db.prepare("SELECT MAX(attempts) AS m FROM operations WHERE state IN ('pending','submitted')").get() as { m: number };
+    return {
+      id: row.id, kind: row.kind, signer: row.signer, createdAt: row.created_at, attempts: row.attempts,
+      lastError: row.error_json ? (JSON.parse(row.error_json) as OperationError) : null, maxAttempts: m,
+    };
+  }
+
   countByState(): Record<OperationState, number> {
     const counts: Record<OperationState, number> = { pending: 0, submitted: 0, succeeded: 0, failed: 0 };
     for (const row of this.db.prepare("SELECT state, COUNT(*) AS n FROM operations GROUP BY state").all() as { state: OperationState; n: number }[]) {

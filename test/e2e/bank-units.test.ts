@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { merkleProofs, merkleRoot, payoutLeaf, verifyMerkleProof } from "../../gateway/services/bank/merkle.js";
-import { dealPayrollChunks } from "../../gateway/services/bank/incoming.js";
+import { camt054BatchReference, cstYearOf, dealPayrollChunks, splitFailedBatch } from "../../gateway/services/bank/incoming.js";
 
 const leafOf = (i: number) =>
   payoutLeaf({ payoutId: BigInt(i + 1), accountId: "0x" + String(i + 1).padStart(64, "0"), payee: "0x" + "ab".repeat(32), gross: 1000n + BigInt(i), tax: 30n, net: 970n + BigInt(i) });
@@ -58,5 +58,54 @@ describe("bank service: payroll chain batches", () => {
       const sum = c.reduce((s, x) => s + BigInt(x.employerAmount), 0n);
       for (const x of c) expect(BigInt(x.employerAmount) * BigInt(c.length) <= 5n * sum).to.equal(true);
     }
+  });
+});
+
+describe("bank service: camt.054 credit batches", () => {
+  const item = (i: number) => ({ member: "0x" + String(i).padStart(64, "0"), amount: String(100 + i), bookedAt: 1_764_000_000, dedupKey: `ACCT|TX|REF${i}` });
+
+  it("derives a batch's chain reference from its dedup keys alone: the same keys in any order give the same reference, one key more or less another", () => {
+    const keys = ["ACCT|TX|B", "ACCT|TX|A", "ACCT|NTRY|C|0"];
+    const ref = camt054BatchReference(keys);
+    expect(ref).to.match(/^0x[0-9a-f]{64}$/);
+    expect(camt054BatchReference([...keys].reverse())).to.equal(ref);
+    expect(camt054BatchReference(keys.slice(0, 2))).to.not.equal(ref);
+    expect(camt054BatchReference([...keys, "ACCT|TX|D"])).to.not.equal(ref);
+    // Keys are ABI-encoded as a string[], so no two different lists can be joined into the same text.
+    expect(camt054BatchReference(["A|B", "C"])).to.not.equal(camt054BatchReference(["A", "B|C"]));
+  });
+
+  it("splits a batch refused at item i into the bad item and the others; items an earlier part already credited stay out", () => {
+    const items = Array.from({ length: 6 }, (_, i) => item(i));
+    const refused = { code: "BATCH_ITEM_INVALID", details: { index: "1", item: { code: "ACCOUNT_STATUS_INVALID", message: "frozen" } } };
+    const whole = splitFailedBatch(items, 0, refused);
+    expect(whole.bad.map((x) => x.dedupKey)).to.deep.equal(["ACCT|TX|REF1"]);
+    expect(whole.resend.map((x) => x.dedupKey)).to.deep.equal(["ACCT|TX|REF0", "ACCT|TX|REF2", "ACCT|TX|REF3", "ACCT|TX|REF4", "ACCT|TX|REF5"]);
+    expect(whole.itemError).to.deep.equal({ code: "ACCOUNT_STATUS_INVALID", message: "frozen" });
+    // The sender split the batch and [0, 3) went through: the index counts from the refused part.
+    const split = splitFailedBatch(items, 3, refused);
+    expect(split.onChain).to.have.length(3);
+    expect(split.bad.map((x) => x.dedupKey)).to.deep.equal(["ACCT|TX|REF4"]);
+    expect(split.resend.map((x) => x.dedupKey)).to.deep.equal(["ACCT|TX|REF3", "ACCT|TX|REF5"]);
+    const last = splitFailedBatch(items, 0, { ...refused, details: { ...refused.details, index: "5" } });
+    expect(last.bad.map((x) => x.dedupKey)).to.deep.equal(["ACCT|TX|REF5"]);
+    expect(last.resend).to.have.length(5);
+  });
+
+  it("refuses every remaining item when the batch failed for another reason or names an index outside it", () => {
+    const items = Array.from({ length: 4 }, (_, i) => item(i));
+    const paused = splitFailedBatch(items, 1, { code: "LEDGER_PAUSED" });
+    expect(paused.bad).to.have.length(3);
+    expect(paused.resend).to.have.length(0);
+    expect(paused.itemError).to.equal(undefined);
+    const outside = splitFailedBatch(items, 0, { code: "BATCH_ITEM_INVALID", details: { index: "4" } });
+    expect(outside.bad).to.have.length(4);
+    expect(outside.resend).to.have.length(0);
+  });
+
+  it("gives the CST calendar year: 1 January 00:00 in Beijing is 16:00 UTC the day before", () => {
+    const newYear2026 = Date.UTC(2025, 11, 31, 16, 0, 0) / 1000;
+    expect(cstYearOf(newYear2026)).to.equal(2026);
+    expect(cstYearOf(newYear2026 - 1)).to.equal(2025);
   });
 });

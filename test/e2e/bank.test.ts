@@ -10,6 +10,8 @@ import path from "node:path";
 import { bankInboxDir } from "../../gateway/adapters/bank/inbox.js";
 import { formatPayrollReference } from "../../gateway/adapters/bank/pensionReference.js";
 import { ledgerInterface, PAYOUT_STATUSES } from "../../gateway/chain/ledgerInterface.js";
+import { createLedgerReader } from "../../gateway/chain/ledgerReader.js";
+import { camt054BatchReference } from "../../gateway/services/bank/incoming.js";
 import { residentIdCheckCharacter } from "../../gateway/domain/residentId.js";
 import type { RunningGateway } from "../../gateway/gateway.js";
 import { ApiClient, createTestStack, isoNow, newResidentId, projectRoot, startInProcessGateway, type TestStack } from "./harness.js";
@@ -190,6 +192,192 @@ describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
       const rejected = JSON.parse(readFileSync(path.join(dir, "rejected", "b-xxe.xml.report.json"), "utf8"));
       expect(rejected.error.code).to.equal("XML_DTD_FORBIDDEN");
       expect(existsSync(path.join(dir, "a-notification.xml"))).to.equal(false);
+    });
+  });
+
+  describe("ingestCamt054: personal credits in contributeBatch operations", () => {
+    let serial = 0;
+    const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const yuan = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, "0")}`;
+    /** A camt.054.001.08 of CNY credits, each quoting a member's pension reference and paid from the member's card. */
+    function notification(credits: { reference: string; card: string; amountFen: bigint; date?: string }[]): { xml: string; refs: string[] } {
+      const tag = `${Date.now()}${++serial}`;
+      const refs = credits.map((_, i) => `BATCH${tag}-${i}`);
+      const entries = credits.map((c, i) => `<Ntry><Amt Ccy="CNY">${yuan(c.amountFen)}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+<BookgDt><Dt>${c.date ?? today()}</Dt></BookgDt><AcctSvcrRef>${refs[i]}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>DMCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+<NtryDtls><TxDtls><Refs><AcctSvcrRef>${refs[i]}T</AcctSvcrRef></Refs><Amt Ccy="CNY">${yuan(c.amountFen)}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+<RltdPties><DbtrAcct><Id><Othr><Id>${c.card}</Id></Othr></Id></DbtrAcct></RltdPties><RmtInf><Ustrd>个人养老金 ${c.reference}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>`);
+      const xmlText = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>MSG-${tag}</MsgId><CreDtTm>${today()}T09:00:00+08:00</CreDtTm></GrpHdr>
+<Ntfctn><Id>NTF-${tag}</Id><Acct><Id><Othr><Id>110099${tag.slice(-9)}</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+${entries.join("\n")}
+</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
+      return { xml: xmlText, refs };
+    }
+    let cardSerial = 0;
+    async function newMember(): Promise<{ reference: string; card: string; accountId: string; pseudonym: string }> {
+      const card = `62280${String(Date.now()).slice(-10)}${String(++cardSerial).padStart(4, "0")}`;
+      const res = await bank.post("/v1/personal-accounts?wait=true", { residentId: newResidentId(), name: "批量会员", bankCard: card });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const accountId = String(res.body.result.accountId).toLowerCase();
+      const pseudonym = (gateway.store.database.db.prepare("SELECT member FROM idx_accounts WHERE account_id = ?").get(accountId) as { member: string } | undefined)?.member;
+      return { reference: res.body.result.pensionReference, card, accountId, pseudonym: pseudonym ?? "" };
+    }
+    const keyRows = (operationId: string) =>
+      gateway.store.database.db.prepare("SELECT dedup_key, chain_bank_ref FROM bank_processed_keys WHERE operation_id = ? AND outcome = 'credited'").all(operationId) as { dedup_key: string; chain_bank_ref: string }[];
+    async function referenceUsed(ref: string): Promise<boolean> {
+      const raw = await gateway.pipeline["o"].provider.call({ to: stack.ledger, data: ledgerInterface.encodeFunctionData("isBankReferenceUsed", [ref]) });
+      return Boolean(ledgerInterface.decodeFunctionResult("isBankReferenceUsed", raw)[0]);
+    }
+
+    it("credits every personal credit of a file in one contributeBatch under keccak256 of its sorted dedup keys, and a resend credits nothing", async () => {
+      const people = [await newMember(), await newMember(), await newMember()];
+      await indexed();
+      const amounts = [10_000n, 20_001n, 30_099n];
+      const file = notification(people.map((p, i) => ({ ...p, amountFen: amounts[i]! })));
+      const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+      expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+      expect(res.body.counts).to.include({ entries: 3, credited: 3, rejected: 0 });
+      expect(res.body.creditedTotalFen).to.equal("60100");
+      const ids = new Set(res.body.entries.map((e: any) => e.operationId));
+      expect(ids.size).to.equal(1);
+      const [operationId] = [...ids] as string[];
+      const op = gateway.store.operations.get(operationId)!;
+      expect(op.kind).to.equal("contributeBatch");
+      expect(op.state).to.equal("succeeded");
+      const rows = keyRows(operationId);
+      expect(rows).to.have.length(3);
+      const reference = camt054BatchReference(rows.map((r) => r.dedup_key));
+      expect(op.request.bankRef).to.equal(reference);
+      expect(rows.every((r) => r.chain_bank_ref === reference)).to.equal(true);
+      expect(await referenceUsed(reference)).to.equal(true);
+      for (const e of res.body.entries) expect(e).to.include({ outcome: "credited", state: "succeeded", decision: "personalContribution" });
+      expect(res.body.entries.map((e: any) => e.amount)).to.deep.equal(["¥100.00", "¥200.01", "¥300.99"]);
+      await indexed();
+      for (const [i, p] of people.entries()) expect(await balanceOf(p.accountId)).to.equal(amounts[i]!);
+
+      const again = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+      expect(again.body.counts).to.include({ duplicate: 3, credited: 0 });
+      expect(again.body.entries.every((e: any) => e.firstDelivery.operationId === operationId)).to.equal(true);
+      // Past the gateway's table, the same bookings make the same chunk and the same reference: the ledger refuses it.
+      gateway.store.database.db.prepare("DELETE FROM bank_processed_keys WHERE operation_id = ?").run(operationId);
+      const slipped = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+      expect(slipped.body.counts).to.include({ duplicate: 3, credited: 0 });
+      expect(slipped.body.entries[0].reason.code).to.equal("BANK_REFERENCE_ALREADY_USED");
+      await indexed();
+      for (const [i, p] of people.entries()) expect(await balanceOf(p.accountId)).to.equal(amounts[i]!);
+    });
+
+    it("credits a file delivered twice at the same moment once: the second delivery reports duplicates, not an error", async () => {
+      const people = [await newMember(), await newMember()];
+      await indexed();
+      const file = notification(people.map((p) => ({ ...p, amountFen: 12_345n })));
+      const [one, two] = await Promise.all([xml(bank, "/v1/bank/camt054?wait=true", file.xml), xml(bank, "/v1/bank/camt054?wait=true", file.xml)]);
+      expect([one.status, two.status]).to.deep.equal([200, 200]);
+      expect(one.body.counts.credited + two.body.counts.credited).to.equal(2);
+      expect(one.body.counts.duplicate + two.body.counts.duplicate).to.equal(2);
+      await indexed();
+      for (const p of people) expect(await balanceOf(p.accountId)).to.equal(12_345n);
+    });
+
+    it("puts a credit that would pass the annual cap (with the file's earlier credits) in suspense and credits the others; the cap itself is reached exactly", async () => {
+      const [capped, other] = [await newMember(), await newMember()];
+      await indexed();
+      const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+      const cap = await createLedgerReader(gateway.pipeline["o"].provider, stack.ledger).annualCap(year);
+      expect(cap).to.equal(1_200_000n);
+      const file = notification([
+        { ...capped, amountFen: cap - 200_000n },
+        { ...other, amountFen: 5_000n },
+        { ...capped, amountFen: 200_000n },
+        { ...capped, amountFen: 1n },
+      ]);
+      const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+      expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+      expect(res.body.counts).to.include({ credited: 3, rejected: 1 });
+      const over = res.body.entries[3];
+      expect(over).to.include({ outcome: "rejected", decision: "personalContribution", amount: "¥0.01" });
+      expect(over.reason.code).to.equal("CONTRIBUTION_EXCEEDS_ANNUAL_CAP");
+      expect(over.reason.zh).to.include("¥0.00");
+      expect(over.suspenseId).to.match(/^SUS-/);
+      expect(over.operationId).to.equal(undefined);
+      for (const e of res.body.entries.slice(0, 3)) expect(e).to.include({ outcome: "credited", state: "succeeded" });
+      await indexed();
+      expect(await balanceOf(capped.accountId)).to.equal(cap);
+      expect(await balanceOf(other.accountId)).to.equal(5_000n);
+      const suspense = (await operator.get("/v1/bank/suspense?status=open&limit=1000")).body.items.find((x: any) => x.suspenseId === over.suspenseId);
+      expect(suspense).to.include({ amount: "¥0.01", amountFen: "1" });
+      expect(suspense.reason.code).to.equal("CONTRIBUTION_EXCEEDS_ANNUAL_CAP");
+      const again = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+      expect(again.body.counts).to.include({ duplicate: 4, credited: 0, rejected: 0 });
+      expect(again.body.entries[3].firstDelivery.suspenseId).to.equal(over.suspenseId);
+    });
+
+    it("puts a booking of a closed year in suspense before sending, and credits one booked on 1 January of the previous year", async () => {
+      const [member] = [await newMember()];
+      await indexed();
+      const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+      const file = notification([
+        { ...member, amountFen: 3_000n, date: `${year - 2}-12-31` },
+        { ...member, amountFen: 4_000n, date: `${year - 1}-01-01` },
+      ]);
+      const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+      expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+      const [closed, previous] = res.body.entries;
+      expect(closed).to.include({ outcome: "rejected" });
+      expect(closed.reason.code).to.equal("BOOKING_YEAR_CLOSED");
+      expect(closed.reason.zh).to.match(/年度已关闭/);
+      expect(closed.suspenseId).to.match(/^SUS-/);
+      expect(previous).to.include({ outcome: "credited", state: "succeeded" });
+      // Nothing was refused on chain: the closed-year booking never reached a batch.
+      expect(gateway.store.operations.get(previous.operationId)!.request.items).to.have.length(1);
+      await indexed();
+      expect(await balanceOf(member.accountId)).to.equal(4_000n);
+    });
+
+    it("falls back when the ledger refuses a batch item: that credit goes to suspense with the decoded reason, the rest is resent under a reference of their own keys", async () => {
+      const people = [await newMember(), await newMember(), await newMember()];
+      const frozen = people[1]!;
+      const freeze = await operator.post(`/v1/accounts/${frozen.accountId}/freeze?wait=true`, { reasonCode: "COURT_ORDER" });
+      expect(freeze.status, JSON.stringify(freeze.body)).to.equal(200);
+      await indexed();
+      // The event index lags behind the freeze: the gateway's pre-check still sees the account Active.
+      gateway.store.database.db.prepare("UPDATE idx_accounts SET status = 'Active' WHERE account_id = ?").run(frozen.accountId);
+      try {
+        const file = notification(people.map((p, i) => ({ ...p, amountFen: 7_000n + BigInt(i) })));
+        const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+        expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+        expect(res.body.counts).to.include({ credited: 2, rejected: 1 });
+        const [a, f, c] = res.body.entries;
+        expect(f).to.include({ outcome: "rejected", state: "failed" });
+        expect(f.reason.code).to.equal("ACCOUNT_STATUS_INVALID");
+        expect(f.reason.zh).to.match(/冻结/);
+        expect(f.suspenseId).to.match(/^SUS-/);
+        expect(a.operationId).to.equal(c.operationId);
+        const resent = gateway.store.operations.get(a.operationId)!;
+        expect(resent).to.include({ kind: "contributeBatch", state: "succeeded" });
+        const first = gateway.store.operations.get(String(resent.result!.resubmissionOf))!;
+        expect(first.state).to.equal("failed");
+        expect(first.error!.code).to.equal("BATCH_ITEM_INVALID");
+        expect((first.error!.details!.item as any).code).to.equal("ACCOUNT_STATUS_INVALID");
+        expect(String(first.error!.details!.index)).to.equal("1");
+        const remaining = keyRows(resent.id).map((r) => r.dedup_key);
+        expect(remaining).to.have.length(2);
+        expect(resent.request.bankRef).to.equal(camt054BatchReference(remaining));
+        expect(await referenceUsed(String(resent.request.bankRef))).to.equal(true);
+        expect(await referenceUsed(String(first.request.bankRef))).to.equal(false);
+        await indexed();
+        expect(await balanceOf(people[0]!.accountId)).to.equal(7_000n);
+        expect(await balanceOf(people[2]!.accountId)).to.equal(7_002n);
+        const again = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+        expect(again.body.counts).to.include({ duplicate: 3, credited: 0 });
+        expect(again.body.entries[1].firstDelivery.suspenseId).to.equal(f.suspenseId);
+        await indexed();
+        expect(await balanceOf(people[0]!.accountId)).to.equal(7_000n);
+      } finally {
+        gateway.store.database.db.prepare("UPDATE idx_accounts SET status = 'Frozen' WHERE account_id = ?").run(frozen.accountId);
+      }
+      expect(await balanceOf(frozen.accountId)).to.equal(0n);
     });
   });
 

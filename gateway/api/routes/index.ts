@@ -157,13 +157,13 @@ export function apiRoutes(services: Services): RouteDefinition[] {
     defineRoute({
       operationId: "getAccount", method: "get", path: "/v1/accounts/:accountId", tags: ["accounts"], roles: ["bank", "operator", "auditor", "socialSecurity", "taxBureau"],
       summary: "An account: status, balances by sub-ledger, this year's contributions and room under the cap (账户查询)",
-      params: s.AccountIdParams, responses: { 200: { description: "The account.", schema: s.AccountBody }, 404: { description: "ACCOUNT_UNKNOWN", schema: s.ErrorBody } },
+      params: s.AccountIdParams, responses: { 200: { description: "The account, shaped by the caller's role (the bureaus see no balances and no holder data).", schema: s.AnyAccountBody }, 404: { description: "ACCOUNT_UNKNOWN", schema: s.ErrorBody } },
       handle: async ({ caller, params }) => ({ status: 200, body: await services.accounts.getAccount(caller, params.accountId) }),
     }),
     defineRoute({
       operationId: "findAccount", method: "post", path: "/v1/accounts/query", tags: ["accounts"], roles: ["bank", "operator", "auditor", "socialSecurity", "taxBureau"],
       summary: "Find a member's account by resident ID number (in the body, never in the URL)",
-      body: s.FindAccountBody, responses: { 200: { description: "The account.", schema: s.AccountBody }, 404: { description: "ACCOUNT_UNKNOWN / MEMBER_NOT_FOUND", schema: s.ErrorBody } },
+      body: s.FindAccountBody, responses: { 200: { description: "The account, shaped by the caller's role (as getAccount).", schema: s.AnyAccountBody }, 404: { description: "ACCOUNT_UNKNOWN / MEMBER_NOT_FOUND", schema: s.ErrorBody } },
       handle: async ({ caller, body }) => ({
         status: 200,
         body: await services.accounts.findAccount(caller, { member: memberRef(body), planCode: body.planCode }),

@@ -2,7 +2,8 @@
 // credential's role (GET /v1/audit/session). Hash routes: #/search, #/account/<id>, #/proof/<tx>/<log>, #/system.
 import { balanceChart } from "./chart.js";
 import { formatFen, shanghaiTime, shanghaiToday, shortHash } from "./format.js";
-import { applyStaticText, currentLang, label, setLang, t } from "./i18n.js";
+import { currentLang, label, setLang, t } from "./i18n.js";
+import { errorText, institutionName } from "./messages.js";
 
 const main = document.getElementById("main");
 const alertBox = document.getElementById("alert");
@@ -30,9 +31,15 @@ async function api(method, path, body) {
   return data;
 }
 
+/** A sentence for people first; the code (and HTTP status) in small print for support. */
 function showError(error) {
-  const prefix = error.code === "FORBIDDEN_FOR_ROLE" ? t("forbidden") : t("error");
-  alertBox.textContent = `${prefix}: ${error.code ?? ""} ${error.message ?? ""}`.trim();
+  const code = error.code;
+  const sentence = error.text ?? errorText(code, currentLang()) ?? (error.status === undefined ? t("networkError") : error.message || t("unknownError"));
+  alertBox.replaceChildren(h("span", { class: "alert-text" }, sentence));
+  if (code || error.status) {
+    alertBox.append(h("small", { class: "alert-code" },
+      `${t("errorCode")}: `, h("code", { id: "alert-code" }, code ?? "—"), error.status ? ` · HTTP ${error.status}` : ""));
+  }
   alertBox.hidden = false;
 }
 
@@ -111,7 +118,7 @@ function signInView() {
         route();
       } catch (error) {
         sessionStorage.removeItem("console.token");
-        showError(error.status === 401 ? { message: t("invalidCredential"), code: error.code } : error);
+        showError(error.status === 401 ? { ...error, code: error.code, status: error.status, text: t("invalidCredential") } : error);
       }
     },
   },
@@ -271,7 +278,7 @@ async function systemView() {
   }, t("verifyNow"));
   const claims = s.claimsByState === null
     ? h("span", { class: "muted" }, t("noClaimsTable"))
-    : Object.keys(s.claimsByState).length === 0 ? "0" : Object.entries(s.claimsByState).map(([k, n]) => `${k}: ${n}`).join(" · ");
+    : Object.keys(s.claimsByState).length === 0 ? "0" : Object.entries(s.claimsByState).map(([k, n]) => `${label("claimState", k)}: ${n}`).join(" · ");
   const month = s.month;
   render(
     h("h1", {}, t("systemTitle")),
@@ -301,7 +308,10 @@ function showSessionChrome() {
   document.getElementById("nav").hidden = !signedIn;
   document.getElementById("signout").hidden = !signedIn;
   document.getElementById("nav-system").hidden = !(session && session.canSeeSystem);
-  document.getElementById("who").textContent = session ? `${t("signedInAs")}: ${session.institution} (${session.role})` : "";
+  const who = document.getElementById("who");
+  who.textContent = session ? `${t("signedInAs")}: ${institutionName(session.institution, currentLang())}` : "";
+  if (session) who.dataset.institution = session.institution;
+  else delete who.dataset.institution;
 }
 
 async function route() {

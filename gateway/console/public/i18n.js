@@ -23,7 +23,8 @@ const TEXT = {
     verifyBadText: "第 {seq} 笔操作不一致：{how}（表 {table}{field}）。索引值：{index}；链上值：{chain}。共发现 {count} 处差异。",
     how_missing: "索引缺失", how_altered: "被篡改", how_extra: "索引多出", field: "，字段 ", count: "笔", gross: "总额", tax: "税款", net: "净额",
     exportMonth: "导出本月分录", error: "错误", forbidden: "本角色无权执行此操作", signedOut: "已退出。", loading: "加载中…",
-    invalidCredential: "凭证无效。", paymentStatus: "支付状态",
+    invalidCredential: "凭证无效，请检查后重新输入。", paymentStatus: "支付状态", errorCode: "错误代码", networkError: "无法连接网关，请检查网络后重试。",
+    unknownError: "操作未能完成。",
   },
   en: {
     appTitle: "Pension ledger console", skipToContent: "Skip to content", navSearch: "Accounts", navSystem: "System", signOut: "Sign out",
@@ -48,7 +49,8 @@ const TEXT = {
     verifyBadText: "Operation {seq} differs: {how} (table {table}{field}). Index: {index}; chain: {chain}. {count} differences found.",
     how_missing: "missing from the index", how_altered: "altered", how_extra: "extra in the index", field: ", field ", count: "", gross: "gross", tax: "tax", net: "net",
     exportMonth: "Export this month's entries", error: "Error", forbidden: "This role may not do this", signedOut: "Signed out.", loading: "Loading…",
-    invalidCredential: "Invalid credential.", paymentStatus: "Payment status",
+    invalidCredential: "The credential is not valid. Check it and try again.", paymentStatus: "Payment status", errorCode: "Error code",
+    networkError: "The gateway cannot be reached. Check the network and try again.", unknownError: "The operation could not be completed.",
   },
 };
 
@@ -68,6 +70,7 @@ const LABELS = {
       LongUnemployment: "领取失业保险金满12个月", MinimumLivingAllowance: "领取最低生活保障金", Monthly: "按月领取", FixedInstalment: "按固定金额分期", LumpSum: "一次性领取",
     },
     series: { personal: "个人缴费", employer: "单位缴费", returns: "投资收益", paidOut: "已领取（含税）", balance: "余额" },
+    claimState: { pending: "待处理", submitted: "已提交", review: "人工审核中", approved: "已批准", rejected: "已拒绝" },
   },
   en: {
     type: { account: "account", contribution: "contribution", return: "return", vesting: "vesting", eligibility: "eligibility", payoutPlan: "payout plan", payout: "payout", payment: "payment", tax: "tax", plan: "plan", batch: "batch", settlement: "settlement", parameter: "parameter" },
@@ -82,6 +85,7 @@ const LABELS = {
     },
     enum: { LossOfWorkCapacity: "Loss of work capacity", SeriousIllness: "Serious illness", LongUnemployment: "Long unemployment", MinimumLivingAllowance: "Minimum living allowance", FixedInstalment: "Fixed instalment", LumpSum: "Lump sum" },
     series: { personal: "Personal contributions", employer: "Employer contributions", returns: "Investment returns", paidOut: "Paid out (gross)", balance: "Balance" },
+    claimState: { pending: "Pending", submitted: "Submitted", review: "In manual review", approved: "Approved", rejected: "Rejected" },
   },
 };
 

@@ -1,10 +1,13 @@
 /**
  * Money in (issue 4): camt.054 credit notifications, employer payroll contribution files and the suspense list.
  *
- * A notification is classified by the adapter (docs/bank-adapter.md), then — in ONE SQLite transaction — every
- * decision's effect is written together with the dedup key of its booking: a personal contribution's outbox row
- * (chain bankRef = keccak256 of the dedup key, so even a resend that slipped past this table credits once on
- * chain), a payroll release's outbox rows, a hold or a suspense entry. A crash leaves either all of it or none.
+ * A notification is classified by the adapter (docs/bank-adapter.md); its personal credits are cut into chunks
+ * by gas and pre-checked (status, death, closed year, the annual cap against the chain's contributionsInYear);
+ * then — in ONE SQLite transaction — every decision's effect is written together with the dedup key of its
+ * booking: one contributeBatch outbox row per chunk (chain bankRef = camt054BatchReference of the chunk's keys, so
+ * a resend that slipped past this table is refused on chain), a payroll release's outbox rows, a hold or a
+ * suspense entry. A crash leaves either all of it or none. A batch the ledger refuses item by item is split by
+ * settleFailedCredits: the bad credit to suspense, the others resent.
  */
 import { randomUUID } from "node:crypto";
 import { AbiCoder, concat, id as keccakUtf8, keccak256 } from "ethers";
@@ -233,9 +236,13 @@ export class IncomingMoney {
       if (decision.kind === "personalContribution") personal.push({ line: i + 1, decision, member: members.get(decision.serial)! });
     });
     const refusals = await this.precheckPersonal(personal);
+    // From here on all is synchronous up to the commit. A booking another delivery stored while the pre-check was
+    // reading the chain is a duplicate now.
+    const decisions = classification.decisions.map((d) => this.stillNew(d));
+    const batched = personal.filter((p) => decisions[p.line - 1]!.kind === "personalContribution");
     const perBatch = this.personalCreditsPerBatch();
     const chunks: PersonalCandidate[][] = [];
-    for (let i = 0; i < personal.length; i += perBatch) chunks.push(personal.slice(i, i + perBatch));
+    for (let i = 0; i < batched.length; i += perBatch) chunks.push(batched.slice(i, i + perBatch));
 
     const receivedAt = this.now();
     const messageId = document.messageId;
@@ -286,7 +293,7 @@ export class IncomingMoney {
           personalEntries.set(p.line, { entry, dedupKey: d.dedupKey });
         }
       });
-      return classification.decisions.map((decision, i) => {
+      return decisions.map((decision, i) => {
         const done = lines.get(i + 1);
         if (done) return done;
         const entry = this.applyDecision(caller, decision, messageId, receivedAt, i + 1);
@@ -301,6 +308,20 @@ export class IncomingMoney {
       await this.waitForCredits(personalEntries, payrollOps, entries);
     }
     return this.report(document, options.source, receivedAt, entries);
+  }
+
+  /** The decision, or a duplicate if its booking's key was stored meanwhile (a concurrent delivery of the same file). */
+  private stillNew(d: Camt054Decision): Camt054Decision {
+    const key = d.kind === "duplicate" ? undefined : d.dedupKey;
+    if (!key || !this.repo.isProcessed(key)) return d;
+    return {
+      kind: "duplicate", dedupKey: key, source: d.source,
+      reason: {
+        code: "DUPLICATE",
+        zh: "重复通知：银行参考号相同的来账已由同时到达的另一份通知处理，不再入账。",
+        en: "Duplicate: a booking with the same bank reference was processed by another delivery arriving at the same time; not credited again.",
+      },
+    };
   }
 
   private entryBase(s: Camt054Source, line: number) {
@@ -773,6 +794,9 @@ function ledgerRefusal(code: string, message: string): BankReason {
     ACCOUNT_STATUS_INVALID: "账户状态不允许缴费（冻结、领取中或已销户），转入待处理款项。",
     MEMBER_DECEASED: "参加人已认证身故，账户不再接受缴费，转入待处理款项。",
     BANK_REFERENCE_ALREADY_USED: "该笔来账的银行参考号已入账，不重复入账。",
+    BOOKING_DATE_IN_FUTURE: "记账时间晚于当前时间，账本不予入账，转入待处理款项。",
+    BOOKING_YEAR_CLOSED: "记账年度已关闭（仅接受本年度和上一年度的缴费），转入待处理款项。",
+    ACCOUNT_NOT_FOUND: "账本中没有该个人养老金账户，转入待处理款项。",
   };
   const suffix = code === "BANK_REFERENCE_ALREADY_USED" ? " Not credited again." : " The booking goes to suspense.";
   return { code, zh: zh[code] ?? `账本拒绝入账（${code}），转入待处理款项。`, en: `${en}${suffix}` };
