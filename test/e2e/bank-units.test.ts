@@ -3,7 +3,7 @@
  * dealing of a payroll file into chain batches that keep the file's average employer part.
  */
 import { expect } from "chai";
-import { merkleProofs, merkleRoot, payoutLeaf, verifyMerkleProof } from "../../gateway/services/bank/merkle.js";
+import { merkleProofs, merkleRoot, payoutLeaf, verifyMerkleProof } from "../../deploy/settlementMerkle.js";
 import { camt054BatchReference, cstYearOf, dealPayrollChunks, splitFailedBatch } from "../../gateway/services/bank/incoming.js";
 
 const leafOf = (i: number) =>

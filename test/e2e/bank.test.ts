@@ -187,7 +187,12 @@ describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
       for (let i = 0; i < 200 && !existsSync(path.join(dir, "rejected", "b-xxe.xml")); i++) await new Promise((r) => setTimeout(r, 100));
       const report = JSON.parse(readFileSync(path.join(dir, "processed", "a-notification.xml.report.json"), "utf8"));
       expect(report).to.include({ type: "camt.054", file: "a-notification.xml" });
-      expect(report.counts.credited).to.equal(1);
+      // Queued, not yet known to be on the ledger: the file's report says accepted, never credited.
+      expect(report.counts).to.include({ accepted: 1, credited: 0 });
+      expect(report.creditedTotalFen).to.equal("0");
+      expect(report.acceptedTotalFen).to.equal(report.entries[0].amountFen);
+      expect(report.entries[0]).to.include({ outcome: "accepted" });
+      expect(report.entries[0].state).to.be.oneOf(["pending", "submitted"]);
       expect(report.entries[0].operationId).to.be.a("string");
       const rejected = JSON.parse(readFileSync(path.join(dir, "rejected", "b-xxe.xml.report.json"), "utf8"));
       expect(rejected.error.code).to.equal("XML_DTD_FORBIDDEN");
@@ -378,6 +383,62 @@ ${entries.join("\n")}
         gateway.store.database.db.prepare("UPDATE idx_accounts SET status = 'Frozen' WHERE account_id = ?").run(frozen.accountId);
       }
       expect(await balanceOf(frozen.accountId)).to.equal(0n);
+    });
+    it("reports credits queued without ?wait=true as accepted (with the operation and its state), not credited, and as credited only once the ledger has them", async () => {
+      const person = await newMember();
+      await indexed();
+      const file = notification([{ ...person, amountFen: 12_345n }]);
+      const res = await xml(bank, "/v1/bank/camt054", file.xml);
+      expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+      expect(res.body.counts).to.include({ entries: 1, accepted: 1, credited: 0 });
+      expect(res.body).to.include({ creditedTotal: "¥0.00", creditedTotalFen: "0", acceptedTotal: "¥123.45", acceptedTotalFen: "12345" });
+      const [entry] = res.body.entries;
+      expect(entry).to.include({ outcome: "accepted", decision: "personalContribution" });
+      expect(entry.state).to.be.oneOf(["pending", "submitted"]);
+      const op = await gateway.pipeline.waitForFinal(entry.operationId, 120_000);
+      expect(op.state).to.equal("succeeded");
+      await indexed();
+      expect(await balanceOf(person.accountId)).to.equal(12_345n);
+
+      const other = await newMember();
+      await indexed();
+      const waited = await xml(bank, "/v1/bank/camt054?wait=true", notification([{ ...other, amountFen: 500n }]).xml);
+      expect(waited.body.counts).to.include({ accepted: 0, credited: 1 });
+      expect(waited.body.entries[0]).to.include({ outcome: "credited", state: "succeeded" });
+      expect(waited.body.creditedTotalFen).to.equal("500");
+    });
+
+    it("rejects a CNY credit above what the ledger can record, or above the annual cap, before anything is queued, and credits the others", async () => {
+      const [person, other] = [await newMember(), await newMember()];
+      await indexed();
+      const file = notification([
+        { ...person, amountFen: 10n ** 25n - 1n },
+        { ...person, amountFen: 1_200_001n },
+        { ...other, amountFen: 1_200_000n },
+      ]);
+      const before = footprint();
+      const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+      expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+      const [huge, overCap, atCap] = res.body.entries;
+      expect(huge).to.include({ outcome: "rejected", amount: "99999999999999999999999.99 CNY" });
+      expect(huge.reason.code).to.equal("AMOUNT_TOO_LARGE");
+      expect(huge.reason.zh).to.match(/[\u4e00-\u9fff]/);
+      expect(huge.suspenseId).to.match(/^SUS-/);
+      expect(huge.operationId).to.equal(undefined);
+      expect(overCap).to.include({ outcome: "rejected", amount: "¥12,000.01" });
+      expect(overCap.reason.code).to.equal("CONTRIBUTION_EXCEEDS_ANNUAL_CAP");
+      expect(overCap.operationId).to.equal(undefined);
+      expect(atCap).to.include({ outcome: "credited", state: "succeeded" });
+      expect(res.body.counts).to.include({ credited: 1, rejected: 2 });
+      expect(res.body.creditedTotal).to.equal("¥12,000.00");
+      // One operation (the ¥12,000.00 credit), three processed keys, two suspense entries.
+      expect(footprint()).to.deep.equal({ operations: before.operations + 1, suspense: before.suspense + 2, keys: before.keys + 3 });
+      const op = gateway.store.operations.get(atCap.operationId)!;
+      expect(op.request.items).to.have.length(1);
+      // The absurd amount keeps no fen value, so it can only be returned, never assigned to a member.
+      const assign = await operator.post(`/v1/bank/suspense/${huge.suspenseId}/assignment`, { residentId: memberIds[0] });
+      expect(assign.status).to.equal(422);
+      expect(assign.body.code).to.equal("SUSPENSE_NOT_ASSIGNABLE");
     });
   });
 
@@ -651,6 +712,43 @@ ${entry(12345n, "CRDT", "E2E-NOBODY-KNOWS", "STMT-C")}
       const plain = await bank.request("POST", "/v1/bank/camt054", "hello", { "content-type": "text/plain" });
       expect(plain.status).to.equal(415);
       expect(footprint()).to.deep.equal(before);
+    });
+
+    it("refuses a camt.054 without Ntfctn and an over-long MsgId with 400 BANK_MESSAGE_INVALID naming the element, changing nothing", async () => {
+      const before = footprint();
+      const empty = `<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>EMPTY-1</MsgId><CreDtTm>2026-11-03T18:00:00+08:00</CreDtTm></GrpHdr></BkToCstmrDbtCdtNtfctn></Document>`;
+      const none = await xml(bank, "/v1/bank/camt054", empty);
+      expect(none.status).to.equal(400);
+      expect(none.body.code).to.equal("BANK_MESSAGE_INVALID");
+      expect(none.body.field).to.equal("Ntfctn");
+      expect(none.body.details.messageZh).to.contain("Ntfctn");
+      const longId = "X".repeat(3 * 1024 * 1024);
+      const long = await xml(bank, "/v1/bank/camt054", empty.replace("<MsgId>EMPTY-1</MsgId>", `<MsgId>${longId}</MsgId>`));
+      expect(long.status).to.equal(400);
+      expect(long.body.code).to.equal("BANK_MESSAGE_INVALID");
+      expect(long.body.details).to.include({ element: "GrpHdr/MsgId", maxLength: 35 });
+      expect(JSON.stringify(long.body).length).to.be.below(2000);
+      expect(footprint()).to.deep.equal(before);
+    });
+
+    it("declares the XML endpoints' bodies as application/xml and the payroll file as text/csv or a JSON document in /openapi.json", async () => {
+      const openapi = await bank.get("/openapi.json");
+      expect(openapi.status).to.equal(200);
+      for (const p of ["/v1/bank/camt054", "/v1/bank/pain002", "/v1/bank/camt053"]) {
+        const content = openapi.body.paths[p].post.requestBody.content;
+        expect(Object.keys(content), p).to.have.members(["application/xml", "text/xml"]);
+        expect(content["application/xml"].schema.type, p).to.equal("string");
+      }
+      const payroll = openapi.body.paths["/v1/bank/payroll-files"].post.requestBody.content;
+      expect(Object.keys(payroll)).to.have.members(["text/csv", "application/json"]);
+      expect(payroll["text/csv"].schema.type).to.equal("string");
+      const json = payroll["application/json"].schema;
+      const resolved = json.$ref ? openapi.body.components.schemas[json.$ref.split("/").pop()] : json;
+      expect(resolved.type).to.equal("object");
+      expect(resolved.properties.lines.type).to.equal("array");
+      const report = openapi.body.components.schemas.Camt054Report;
+      expect(report.properties.entries.items.properties.outcome.enum).to.have.members(["accepted", "credited", "duplicate", "held", "rejected"]);
+      expect(openapi.body.paths["/v1/bank/camt054"].post.description).to.contain("accepted");
     });
 
     it("refuses the bank's operations to other institutions", async () => {

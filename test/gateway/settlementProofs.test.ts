@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { concat, keccak256 } from "ethers";
+import * as shared from "../../deploy/settlementMerkle.js";
 import { payoutLeaf, settlementTree, type SettledPayout } from "../../gateway/services/settlementProofs.js";
 
 const hashPair = (a: string, b: string) => (BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a])));
@@ -34,4 +35,14 @@ describe("settlement run Merkle proofs", () => {
       for (const p of ps) expect(fold(payoutLeaf(p), tree.proofs.get(p.payoutId)!)).to.equal(tree.root);
     });
   }
+
+  it("is the one implementation of deploy/settlementMerkle.ts that the contract tests check against the ledger", () => {
+    expect(settlementTree).to.equal(shared.settlementTree);
+    expect(payoutLeaf).to.equal(shared.payoutLeaf);
+    const ps = payouts(5);
+    const tree = settlementTree(ps);
+    expect(shared.settlementRoot(ps)).to.equal(tree.root);
+    for (const p of ps) expect(shared.settlementProof(ps, p.payoutId)).to.deep.equal(tree.proofs.get(p.payoutId));
+    expect(shared.settlementRoot([])).to.equal("0x" + "0".repeat(64));
+  });
 });

@@ -21,6 +21,12 @@ export interface BankAmount {
   problem?: "format" | "decimals";
 }
 
+/**
+ * The largest amount the ledger accepts in one item: the contract's amounts (contribution, wage base, employer and
+ * employee parts) are `uint64` fen. Anything above cannot even be encoded for the chain.
+ */
+export const LEDGER_MAX_AMOUNT_FEN = 2n ** 64n - 1n;
+
 /** Decimal text of an amount: digits with an optional fraction; no sign, no exponent, no grouping. */
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 

@@ -7,7 +7,7 @@
 import { isoToUnixSeconds, parseBankAmount, type BankAmount } from "./amount.js";
 import { BankMessageError } from "./bankMessageError.js";
 import { parseAccount, parseReportEntry, type AccountId, type ReportEntry } from "./reportEntry.js";
-import { parseBankXml, requireMessageType, xmlAttr, xmlChild, xmlChildren, xmlPath, xmlPathText, type ParseXmlOptions, type ParsedXmlDocument } from "./xml.js";
+import { ISO20022_MAX35, parseBankXml, requireMaxLength, requireMessageType, xmlAttr, xmlChild, xmlChildren, xmlPath, xmlPathText, type ParseXmlOptions, type ParsedXmlDocument } from "./xml.js";
 
 export const CAMT053_VARIANTS = [2, 4, 8] as const;
 
@@ -66,6 +66,7 @@ export function readCamt053(doc: ParsedXmlDocument): Camt053Document {
   if (!body || !messageId) {
     throw new BankMessageError("BANK_MESSAGE_INVALID", { zh: "对账单缺少 BkToCstmrStmt/GrpHdr/MsgId。", en: "The statement has no BkToCstmrStmt/GrpHdr/MsgId." }, { field: "GrpHdr.MsgId" });
   }
+  requireMaxLength(messageId, "GrpHdr/MsgId", ISO20022_MAX35);
   const statements = xmlChildren(body, "Stmt").map((s, i): Camt053Statement => {
     const id = xmlPathText(s, "Id");
     if (!id) throw new BankMessageError("BANK_MESSAGE_INVALID", { zh: `第 ${i + 1} 张对账单缺少标识（Stmt/Id）。`, en: `Statement ${i + 1} has no Stmt/Id.` }, { field: `Stmt.${i}.Id` });

@@ -8,7 +8,8 @@
  * docs/bank-adapter.md. No I/O: the caller passes lookups and records what it has processed.
  */
 import { formatFen } from "../../domain/money.js";
-import { isoToUnixSeconds } from "./amount.js";
+import { PERSONAL_PENSION_ANNUAL_CAP_FEN } from "../../domain/taxSaving.js";
+import { isoToUnixSeconds, LEDGER_MAX_AMOUNT_FEN } from "./amount.js";
 import { BankMessageError } from "./bankMessageError.js";
 import { findPayrollReference, findPensionReference } from "./pensionReference.js";
 import {
@@ -20,7 +21,10 @@ import {
   type ReportTransaction,
 } from "./reportEntry.js";
 import {
+  ISO20022_MAX140,
+  ISO20022_MAX35,
   parseBankXml,
+  requireMaxLength,
   requireMessageType,
   xmlChild,
   xmlChildren,
@@ -57,6 +61,21 @@ function invalid(zh: string, en: string, field: string): BankMessageError {
   return new BankMessageError("BANK_MESSAGE_INVALID", { zh, en }, { field });
 }
 
+/** The identifiers and remittance lines of an entry within their ISO 20022 lengths (Max35Text, Max140Text). */
+function checkEntryLengths(entry: ReportEntry): ReportEntry {
+  requireMaxLength(entry.ntryRef, "Ntry/NtryRef", ISO20022_MAX35);
+  requireMaxLength(entry.acctSvcrRef, "Ntry/AcctSvcrRef", ISO20022_MAX35);
+  for (const tx of entry.transactions) {
+    requireMaxLength(tx.acctSvcrRef, "TxDtls/Refs/AcctSvcrRef", ISO20022_MAX35);
+    requireMaxLength(tx.endToEndId, "TxDtls/Refs/EndToEndId", ISO20022_MAX35);
+    requireMaxLength(tx.txId, "TxDtls/Refs/TxId", ISO20022_MAX35);
+    requireMaxLength(tx.instrId, "TxDtls/Refs/InstrId", ISO20022_MAX35);
+    for (const line of tx.remittance.unstructured) requireMaxLength(line, "TxDtls/RmtInf/Ustrd", ISO20022_MAX140);
+    for (const ref of tx.remittance.creditorReferences) requireMaxLength(ref, "TxDtls/RmtInf/Strd/CdtrRefInf/Ref", ISO20022_MAX35);
+  }
+  return entry;
+}
+
 /** Reads an already parsed XML document as camt.054 (see {@link parseCamt054}). */
 export function readCamt054(doc: ParsedXmlDocument): Camt054Document {
   const variant = requireMessageType(doc, "camt.054", CAMT054_VARIANTS);
@@ -66,9 +85,16 @@ export function readCamt054(doc: ParsedXmlDocument): Camt054Document {
   }
   const messageId = xmlPathText(body, "GrpHdr", "MsgId");
   if (!messageId) throw invalid("报文缺少报文标识（GrpHdr/MsgId）。", "The message has no GrpHdr/MsgId.", "GrpHdr.MsgId");
-  const notifications = xmlChildren(body, "Ntfctn").map((n, i): Camt054Notification => {
+  requireMaxLength(messageId, "GrpHdr/MsgId", ISO20022_MAX35);
+  const ntfctns = xmlChildren(body, "Ntfctn");
+  if (ntfctns.length === 0) {
+    // The schema requires at least one notification (Ntfctn 1..n): an empty message is not "0 entries".
+    throw invalid("报文缺少通知（BkToCstmrDbtCdtNtfctn/Ntfctn），至少需要一个。", "The message has no notification (BkToCstmrDbtCdtNtfctn/Ntfctn); at least one is required.", "Ntfctn");
+  }
+  const notifications = ntfctns.map((n, i): Camt054Notification => {
     const id = xmlPathText(n, "Id");
     if (!id) throw invalid(`第 ${i + 1} 个通知缺少标识（Ntfctn/Id）。`, `Notification ${i + 1} has no Ntfctn/Id.`, `Ntfctn.${i}.Id`);
+    requireMaxLength(id, "Ntfctn/Id", ISO20022_MAX35);
     const createdAt = xmlPathText(n, "CreDtTm");
     const copyDuplicate = xmlPathText(n, "CpyDplctInd");
     return {
@@ -76,7 +102,7 @@ export function readCamt054(doc: ParsedXmlDocument): Camt054Document {
       ...(createdAt ? { createdAt } : {}),
       ...(copyDuplicate ? { copyDuplicate } : {}),
       account: parseAccount(xmlChild(n, "Acct")),
-      entries: xmlChildren(n, "Ntry").map((e, index) => parseReportEntry(e, index)),
+      entries: xmlChildren(n, "Ntry").map((e, index) => checkEntryLengths(parseReportEntry(e, index))),
     };
   });
   const createdAt = xmlPathText(body, "GrpHdr", "CreDtTm");
@@ -136,6 +162,8 @@ export type Camt054RejectionCode =
   | "AMOUNT_INVALID"
   | "AMOUNT_MISSING"
   | "AMOUNT_NOT_POSITIVE"
+  | "AMOUNT_TOO_LARGE"
+  | "CONTRIBUTION_EXCEEDS_ANNUAL_CAP"
   | "ENTRY_TOTAL_MISMATCH"
   | "NO_BANK_REFERENCE"
   | "BOOKING_DATE_MISSING"
@@ -421,6 +449,17 @@ function classifyTransaction(
   if (amountFen <= 0n) {
     return reject("AMOUNT_NOT_POSITIVE", `金额为 ${shownZh}，不入账。`, `The amount is ${shown}; nothing to credit.`, source);
   }
+  if (amountFen > LEDGER_MAX_AMOUNT_FEN) {
+    // Not a real booking (above 184 trillion yuan): refused here, before anything is queued; the amount is not kept
+    // as fen, so the suspense entry can only be returned, never assigned.
+    return reject(
+      "AMOUNT_TOO_LARGE",
+      `金额 ${amount.text} 元超过账本可记录的单笔上限 ${formatFen(LEDGER_MAX_AMOUNT_FEN)}，不入账，转入待处理，请与银行核对。`,
+      `The amount ${amount.text} CNY is above the largest single amount the ledger can record (${formatFen(LEDGER_MAX_AMOUNT_FEN)}); not credited, sent to suspense; check with the bank.`,
+      source,
+      { suspense: true, dedupKey },
+    );
+  }
   if (totalMismatch) {
     return reject(
       "ENTRY_TOTAL_MISMATCH",
@@ -461,6 +500,16 @@ function classifyTransaction(
         "DEBTOR_NOT_BOUND_ACCOUNT",
         `${shownZh} 不是从该成员绑定的银行账户转入${tx?.debtorAccount ? "" : "（报文未提供付款账户）"}，个人养老金只能由本人绑定账户缴存，转入待处理（退回）。`,
         `${shown} did not come from the member's bound bank account${tx?.debtorAccount ? "" : " (the message gives no debtor account)"}; personal pension money may come only from it; sent to suspense (to be returned).`,
+        source,
+        suspense,
+      );
+    }
+    if (amountFen > PERSONAL_PENSION_ANNUAL_CAP_FEN) {
+      // One credit above the whole annual cap can never be credited, whatever was paid in before.
+      return reject(
+        "CONTRIBUTION_EXCEEDS_ANNUAL_CAP",
+        `本笔 ${shownZh} 超过个人养老金每人每年缴费上限 ${formatFen(PERSONAL_PENSION_ANNUAL_CAP_FEN)}，整笔不入账，转入待处理款项（退回）。`,
+        `This ${shown} is above the personal-pension annual cap of ${formatFen(PERSONAL_PENSION_ANNUAL_CAP_FEN)} per member; not credited, sent to suspense (to be returned).`,
         source,
         suspense,
       );

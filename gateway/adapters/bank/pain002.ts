@@ -13,7 +13,9 @@
  */
 import { BankMessageError } from "./bankMessageError.js";
 import {
+  ISO20022_MAX35,
   parseBankXml,
+  requireMaxLength,
   requireMessageType,
   xmlChild,
   xmlChildren,
@@ -153,6 +155,7 @@ export function readPain002(doc: ParsedXmlDocument): Pain002Report {
   if (!body || !messageId) {
     throw new BankMessageError("BANK_MESSAGE_INVALID", { zh: "状态报告缺少 CstmrPmtStsRpt/GrpHdr/MsgId。", en: "The status report has no CstmrPmtStsRpt/GrpHdr/MsgId." }, { field: "GrpHdr.MsgId" });
   }
+  requireMaxLength(messageId, "GrpHdr/MsgId", ISO20022_MAX35);
   // pain.002.001.10+ allow several OrgnlGrpInfAndSts; we send one pain.001 per run, so the first one is ours.
   const group = xmlChild(body, "OrgnlGrpInfAndSts");
   const groupStatus = xmlPathText(group, "GrpSts") || undefined;
@@ -166,7 +169,7 @@ export function readPain002(doc: ParsedXmlDocument): Pain002Report {
     const txs = xmlChildren(pmt, "TxInfAndSts");
     paymentInformation.push({ originalPaymentInformationId: pmtId, ...(pmtStatus ? { status: pmtStatus } : {}), reasons: pmtReasons, transactionCount: txs.length });
     txs.forEach((tx, t) => {
-      const e2e = (xmlPathText(tx, "OrgnlEndToEndId") ?? "").trim();
+      const e2e = requireMaxLength((xmlPathText(tx, "OrgnlEndToEndId") ?? "").trim(), "TxInfAndSts/OrgnlEndToEndId", ISO20022_MAX35);
       if (!e2e) {
         throw new BankMessageError(
           "BANK_MESSAGE_INVALID",

@@ -29,6 +29,8 @@
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { parseResidentId } from "../../domain/residentId.js";
+import { formatFen } from "../../domain/money.js";
+import { LEDGER_MAX_AMOUNT_FEN } from "./amount.js";
 import { parsePayrollReference } from "./pensionReference.js";
 
 export type PayrollFileFormat = "csv" | "json";
@@ -66,6 +68,7 @@ export type PayrollErrorCode =
   | "FILE_UNREADABLE"
   | "RESIDENT_ID_INVALID"
   | "AMOUNT_INVALID"
+  | "AMOUNT_TOO_LARGE"
   | "WAGE_BASE_NOT_POSITIVE"
   | "EMPLOYER_ABOVE_8_PERCENT"
   | "TOTAL_ABOVE_12_PERCENT"
@@ -233,7 +236,9 @@ function readJson(text: string): RawFile {
 /** Integer fen ≥ 0 from a digit string or a safe JSON integer; undefined otherwise. */
 function fen(value: unknown): bigint | undefined {
   if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
-  if (typeof value === "string" && /^\d{1,18}$/.test(value)) return BigInt(value);
+  // Read exactly up to 100 digits, so a too-large value is refused as AMOUNT_TOO_LARGE (above the ledger's uint64)
+  // rather than as unreadable, and the declared total is still compared exactly.
+  if (typeof value === "string" && /^\d{1,100}$/.test(value)) return BigInt(value);
   return undefined;
 }
 
@@ -308,6 +313,9 @@ export function parsePayrollFile(content: string | Uint8Array, options: PayrollF
     const employee = fen(r.cells.employeeFen);
     for (const [field, v] of [["wageBaseFen", wage], ["employerFen", employer], ["employeeFen", employee]] as const) {
       if (v === undefined) lineErr(field, "AMOUNT_INVALID", `${field} 应为以分为单位的非负整数。`, `${field} must be a non-negative integer number of fen.`);
+      else if (v > LEDGER_MAX_AMOUNT_FEN) {
+        lineErr(field, "AMOUNT_TOO_LARGE", `${field} 超过账本可记录的单笔上限 ${formatFen(LEDGER_MAX_AMOUNT_FEN)}（${LEDGER_MAX_AMOUNT_FEN} 分）。`, `${field} is above the largest amount the ledger can record, ${formatFen(LEDGER_MAX_AMOUNT_FEN)} (${LEDGER_MAX_AMOUNT_FEN} fen).`);
+      }
     }
     if (employer !== undefined && employee !== undefined) {
       computedTotalFen += employer + employee;

@@ -288,3 +288,26 @@ export function requireMessageType(doc: ParsedXmlDocument, messageType: string, 
     { details: { namespace: doc.namespace ?? null, rootElement: doc.rootName, accepted: expected } },
   );
 }
+
+/** ISO 20022 text limits: Max35Text (message, notification, entry and transaction ids), Max140Text (remittance). */
+export const ISO20022_MAX35 = 35;
+export const ISO20022_MAX140 = 140;
+
+/**
+ * Throws `BANK_MESSAGE_INVALID` naming the element and the schema's limit when `value` is longer than `max`
+ * characters (a value the ISO 20022 schema would refuse; it is never echoed back in full). Returns the value.
+ */
+export function requireMaxLength<T extends string | undefined>(value: T, element: string, max: number): T {
+  const length = value === undefined ? 0 : Array.from(value as string).length;
+  if (length > max) {
+    throw new BankMessageError(
+      "BANK_MESSAGE_INVALID",
+      {
+        zh: `元素 ${element} 长度为 ${length} 个字符，超过 ISO 20022 规定的上限 ${max} 个字符，报文已拒收，未作任何处理。`,
+        en: `The element ${element} is ${length} characters long, above the ISO 20022 limit of ${max}; the message was refused and nothing was processed.`,
+      },
+      { field: element, details: { element, maxLength: max, length } },
+    );
+  }
+  return value;
+}

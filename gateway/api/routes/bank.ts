@@ -24,18 +24,24 @@ export function bankBodyParsers(maxXmlBytes = DEFAULT_MAX_XML_BYTES): Router {
   return router;
 }
 
+const CAMT054_OUTCOMES =
+  "accepted: queued for the ledger (operationId/operationIds, state pending or submitted), NOT yet credited — it may still be refused and go to suspense; credited: the ledger operation succeeded (known with wait=true); duplicate: the same bank booking was processed before; held: a payroll transfer whose amount differs from the file's total; rejected: not credited, with reason (and suspenseId when it went to the suspense list).";
+
 const XmlBody = z.string().min(1).openapi({ description: "The ISO 20022 XML document, sent with Content-Type application/xml (UTF-8)." });
+/** The XML endpoints' body as /openapi.json declares it. */
+const XML_CONTENT = Object.fromEntries(BANK_XML_MEDIA_TYPES.map((t) => [t, XmlBody]));
 const WaitQuery = z.object({ wait: z.enum(["true", "false"]).optional() }).openapi({ description: "wait=true: answer after the ledger operations are final (up to WAIT_TIMEOUT_MS)." });
 const Reason = z.object({ code: z.string(), zh: z.string(), en: z.string() });
 
 const Camt054ReportBody = z
   .object({
     messageType: z.literal("camt.054"), version: z.string(), messageId: z.string(), source: z.string(), receivedAt: z.string(), receivedAtCst: z.string(),
-    counts: z.object({ entries: z.number(), credited: z.number(), duplicate: z.number(), held: z.number(), rejected: z.number() }),
-    creditedTotal: z.string(), creditedTotalFen: z.string(),
+    counts: z.object({ entries: z.number(), accepted: z.number(), credited: z.number(), duplicate: z.number(), held: z.number(), rejected: z.number() }),
+    creditedTotal: z.string().openapi({ description: "Sum of the credited lines only: ledger operations that succeeded." }), creditedTotalFen: z.string(),
+    acceptedTotal: z.string().openapi({ description: "Sum of the accepted lines: queued for the ledger, not yet credited." }), acceptedTotalFen: z.string(),
     entries: z.array(z.object({
       line: z.number(), notificationId: z.string(), entryIndex: z.number(), transactionIndex: z.number().nullable(), bankReference: z.string().nullable(),
-      amount: z.string(), amountFen: z.string().optional(), currency: z.string(), outcome: z.enum(["credited", "duplicate", "held", "rejected"]),
+      amount: z.string(), amountFen: z.string().optional(), currency: z.string(), outcome: z.enum(["accepted", "credited", "duplicate", "held", "rejected"]).openapi({ description: CAMT054_OUTCOMES }),
       decision: z.string(), pensionReference: z.string().optional(), payrollReference: z.string().optional(), operationId: z.string().optional(),
       operationIds: z.array(z.string()).optional(), state: z.string().optional(), suspenseId: z.string().optional(), reason: Reason.optional(),
       firstDelivery: z.object({ messageId: z.string(), outcome: z.string(), operationId: z.string().optional(), suspenseId: z.string().optional() }).optional(),
@@ -49,6 +55,20 @@ const PayrollQuery = z.object({
 const PayrollFileBody = z.string().min(1).openapi({
   description: "The payroll contribution file, as sent by the employer: CSV (Content-Type text/csv) or JSON (application/json). Layout: docs/bank-adapter.md.",
 });
+const PayrollLineJson = z.object({
+  residentId: z.string(), wageBaseFen: z.union([z.number().int(), z.string()]), employerFen: z.union([z.number().int(), z.string()]),
+  employeeFen: z.union([z.number().int(), z.string()]),
+});
+/** The request body as /openapi.json declares it: the CSV text, or the JSON document (not a JSON string). */
+const PAYROLL_CONTENT = {
+  "text/csv": z.string().openapi({ description: "key,value header rows, then residentId,wageBaseFen,employerFen,employeeFen rows (docs/bank-adapter.md)." }),
+  "application/json": z
+    .object({
+      payrollReference: z.string(), planId: z.string(), period: z.string(), declaredTotalFen: z.union([z.number().int(), z.string()]), employer: z.string().optional(),
+      lines: z.array(PayrollLineJson),
+    })
+    .openapi("PayrollFileJson", { description: "Amounts in integer fen (numbers or digit strings), at most 2^64 − 1 each." }),
+};
 const PayrollError = z.object({ line: z.number(), field: z.string(), code: z.string(), zh: z.string(), en: z.string() });
 const PayrollSubmissionBody = z
   .object({
@@ -114,17 +134,17 @@ export function bankRoutes(services: Services): RouteDefinition[] {
   const bank = services.bank;
   return [
     defineRoute({
-      operationId: "ingestCamt054", method: "post", path: "/v1/bank/camt054", tags: ["bank"], roles: ["bank"], textMediaTypes: BANK_XML_MEDIA_TYPES,
+      operationId: "ingestCamt054", method: "post", path: "/v1/bank/camt054", tags: ["bank"], roles: ["bank"], textMediaTypes: BANK_XML_MEDIA_TYPES, bodyContent: XML_CONTENT,
       summary: "Receive a camt.054 credit notification (来账通知): contributions, payroll releases, suspense",
       description:
-        "camt.054.001.02/.04/.08/.12. Each transaction is credited (personal-pension contribution, or the release of the employer's payroll file when the amount equals its total), reported as duplicate (same bank booking delivered before: exactly once across resends and overlapping files), held (payroll amount mismatch) or rejected with a reason in Chinese and English (foreign currency, debit, pending, bad reference…; unassignable CNY credits go to the suspense list). Files can also be dropped in DATA_DIR/inbox/bank.",
+        "camt.054.001.02/.04/.08/.12. One line per transaction, with its outcome. " + CAMT054_OUTCOMES + " Without wait=true a contribution (or the release of the employer's payroll file when the amount equals its total) is reported accepted, never credited: follow its operation. Also reported: duplicate (same bank booking delivered before: exactly once across resends and overlapping files), held (payroll amount mismatch) or rejected with a reason in Chinese and English (foreign currency, debit, pending, bad reference…; unassignable CNY credits go to the suspense list). Files can also be dropped in DATA_DIR/inbox/bank.",
       query: WaitQuery, body: XmlBody,
       responses: { 200: { description: "The report: one line per transaction.", schema: Camt054ReportBody }, ...xmlErrors },
       handle: async ({ caller, query, body }) => ({ status: 200, body: await bank.incoming.ingestCamt054Xml(caller, body, { source: "http", wait: query?.wait === "true" }) }),
     }),
     defineRoute({
       operationId: "submitPayrollFile", method: "post", path: "/v1/bank/payroll-files", tags: ["bank", "enterprise annuity"], roles: ["bank"],
-      textMediaTypes: ["text/csv"],
+      textMediaTypes: ["text/csv"], bodyContent: PAYROLL_CONTENT,
       summary: "Submit an employer's payroll contribution file (企业年金缴费文件), held until the employer's money arrives",
       description:
         "Every line is validated (resident ID, 8 % / 12 % limits, five times the average, enrolment in the plan). rejectWhole: any bad line rejects the file (422 PAYROLL_FILE_INVALID with details.errors listing every bad line); acceptGoodLines: bad lines are dropped and listed. The accepted file waits for a camt.054 credit quoting its PR… reference for exactly its total. Up to 100,000 lines.",
@@ -188,7 +208,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       }),
     }),
     defineRoute({
-      operationId: "ingestPain002", method: "post", path: "/v1/bank/pain002", tags: ["bank", "payouts"], roles: ["bank"], textMediaTypes: BANK_XML_MEDIA_TYPES,
+      operationId: "ingestPain002", method: "post", path: "/v1/bank/pain002", tags: ["bank", "payouts"], roles: ["bank"], textMediaTypes: BANK_XML_MEDIA_TYPES, bodyContent: XML_CONTENT,
       summary: "Receive a pain.002 payment status report (付款状态报告): paid, or failed with the money back on the balance",
       description:
         "pain.002.001.03 and later. Accepted → recorded paid; rejected → recorded failed on the ledger (with the payout's Merkle proof) and the gross returns to the member's balance; pending → nothing yet; unknown ids are listed. A payout is never paid twice: a repeated or reordered report is answered as duplicate. Waits for the ledger unless wait=false.",
@@ -197,7 +217,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       handle: async ({ caller, query, body }) => ({ status: 200, body: await bank.payments.ingestPain002Xml(caller, body, { source: "http", wait: query?.wait !== "false" }) }),
     }),
     defineRoute({
-      operationId: "reconcileStatement", method: "post", path: "/v1/bank/camt053", tags: ["bank"], roles: ["bank"], textMediaTypes: BANK_XML_MEDIA_TYPES,
+      operationId: "reconcileStatement", method: "post", path: "/v1/bank/camt053", tags: ["bank"], roles: ["bank"], textMediaTypes: BANK_XML_MEDIA_TYPES, bodyContent: XML_CONTENT,
       summary: "Reconcile a camt.053 statement of the pension settlement account (对账)",
       description: "For the statement's period: what the ledger expected to move (credits it made from camt.054, payouts instructed by pain.001 and not failed) against what the bank booked — matched, missing on either side, amount differences.",
       body: XmlBody,

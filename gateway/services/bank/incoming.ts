@@ -27,7 +27,16 @@ import { planIdOf } from "../plans.js";
 import { shanghaiTime } from "../time.js";
 import type { BankRepository, PayrollItem, SuspenseRecord, SuspenseStatus } from "./repository.js";
 
-export type EntryOutcome = "credited" | "duplicate" | "held" | "rejected";
+/**
+ * What became of one transaction, as far as is known when the report is written:
+ * - `accepted`: queued for the ledger (an operation in state pending/submitted): NOT yet credited — it may still
+ *   be refused and go to suspense (follow `operationId`, or send with ?wait=true);
+ * - `credited`: the ledger operation succeeded (only known with ?wait=true, or once the operation is final);
+ * - `duplicate`: the same booking was processed before (or the ledger already had its reference);
+ * - `held`: a payroll transfer whose amount differs from the file's total;
+ * - `rejected`: not credited, with the reason (to suspense when `suspenseId` is set).
+ */
+export type EntryOutcome = "accepted" | "credited" | "duplicate" | "held" | "rejected";
 
 /** One line of a camt.054 report: per transaction of the notification. */
 export interface Camt054ReportEntry {
@@ -66,8 +75,12 @@ export interface Camt054Report {
   receivedAt: string;
   receivedAtCst: string;
   counts: Record<EntryOutcome, number> & { entries: number };
+  /** Sum of the `credited` lines only (operations that succeeded on the ledger). */
   creditedTotal: string;
   creditedTotalFen: string;
+  /** Sum of the `accepted` lines: queued for the ledger, not yet credited. */
+  acceptedTotal: string;
+  acceptedTotalFen: string;
   entries: Camt054ReportEntry[];
 }
 
@@ -286,7 +299,7 @@ export class IncomingMoney {
             bookedAt: d.bookedAt, chainBankRef, operationId: op.id, payrollReference: null, suspenseId: null,
           }, receivedAt);
           const entry: Camt054ReportEntry = {
-            ...base, amount: formatFen(d.amountFen), amountFen: d.amountFen.toString(), outcome: "credited", decision: d.kind,
+            ...base, amount: formatFen(d.amountFen), amountFen: d.amountFen.toString(), outcome: "accepted", decision: d.kind,
             pensionReference: d.reference, operationId: op.id, state: op.state,
           };
           lines.set(p.line, entry);
@@ -297,7 +310,7 @@ export class IncomingMoney {
         const done = lines.get(i + 1);
         if (done) return done;
         const entry = this.applyDecision(caller, decision, messageId, receivedAt, i + 1);
-        if (entry.operationIds && entry.outcome === "credited") payrollOps.push({ line: entry.line, ids: entry.operationIds });
+        if (entry.operationIds && entry.outcome === "accepted") payrollOps.push({ line: entry.line, ids: entry.operationIds });
         return entry;
       });
     });
@@ -426,13 +439,25 @@ export class IncomingMoney {
       if (error?.code === "BANK_REFERENCE_ALREADY_USED") {
         entry.outcome = "duplicate";
         entry.reason = ledgerRefusal(error.code, error.message);
+      } else if (op?.state === "succeeded") {
+        entry.outcome = "credited";
+      } else if (error) {
+        entry.outcome = "rejected";
+        entry.reason = ledgerRefusal(error.code, error.message);
       }
+      // Otherwise still queued after the wait: stays `accepted` with the operation's current state.
     }
     for (const o of payrollOps) {
       const entry = entries[o.line - 1]!;
       const states = o.ids.map((id) => this.deps.store.operations.get(id)!);
       const failed = states.find((s) => s.state === "failed");
       entry.state = failed ? "failed" : states.every((s) => s.state === "succeeded") ? "succeeded" : states[0]!.state;
+      if (entry.state === "succeeded") entry.outcome = "credited";
+      else if (failed) {
+        const error = viewOperation(failed).error;
+        entry.outcome = "rejected";
+        entry.reason = ledgerRefusal(error?.code ?? "TRANSACTION_REVERTED", error?.message ?? "");
+      }
     }
   }
 
@@ -460,15 +485,18 @@ export class IncomingMoney {
   }
 
   private report(document: Camt054Document, source: string, receivedAt: string, entries: Camt054ReportEntry[]): Camt054Report {
-    const counts = { entries: entries.length, credited: 0, duplicate: 0, held: 0, rejected: 0 };
+    const counts = { entries: entries.length, accepted: 0, credited: 0, duplicate: 0, held: 0, rejected: 0 };
     let credited = 0n;
+    let accepted = 0n;
     for (const e of entries) {
       counts[e.outcome]++;
       if (e.outcome === "credited" && e.amountFen) credited += BigInt(e.amountFen);
+      if (e.outcome === "accepted" && e.amountFen) accepted += BigInt(e.amountFen);
     }
     return {
       messageType: "camt.054", version: document.version, messageId: document.messageId, source, receivedAt,
-      receivedAtCst: shanghaiTime(new Date(receivedAt)), counts, creditedTotal: formatFen(credited), creditedTotalFen: credited.toString(), entries,
+      receivedAtCst: shanghaiTime(new Date(receivedAt)), counts, creditedTotal: formatFen(credited), creditedTotalFen: credited.toString(),
+      acceptedTotal: formatFen(accepted), acceptedTotalFen: accepted.toString(), entries,
     };
   }
 
@@ -508,7 +536,7 @@ export class IncomingMoney {
           bookedAt: decision.bookedAt, chainBankRef: null, operationId: ids[0]!, payrollReference: file.payrollReference, suspenseId: null,
         }, now);
         return {
-          ...base, amount: formatFen(decision.amountFen), amountFen: decision.amountFen.toString(), outcome: "credited", decision: decision.kind,
+          ...base, amount: formatFen(decision.amountFen), amountFen: decision.amountFen.toString(), outcome: "accepted", decision: decision.kind,
           payrollReference: file.payrollReference, operationIds: ids, state: "pending",
         };
       }

@@ -19,7 +19,7 @@ import type { OperationRecord } from "../../store/operations.js";
 import { HeirVault } from "../claims/heirVault.js";
 import type { Caller, ServiceDeps } from "../context.js";
 import { cstMidnightSeconds, cstParts, shanghaiTime } from "../time.js";
-import { merkleProofs, merkleRoot, payoutLeaf } from "./merkle.js";
+import { merkleProofs, merkleRoot, payoutLeaf } from "../../../deploy/settlementMerkle.js";
 import type { BankRepository, IndexedPayout } from "./repository.js";
 
 export interface PaymentOptions {

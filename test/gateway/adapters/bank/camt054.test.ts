@@ -272,4 +272,84 @@ describe("camt.054", () => {
       expect(codes(classifyCamt054Entries(parseCamt054(camt("08", entry({ amt: "0.010" }))), lookup()).decisions)).to.deep.equal(["rejected:AMOUNT_INVALID"]);
     });
   });
+
+  describe("amounts the ledger cannot take", () => {
+    const classifyOne = (amt: string, rmt = formatPensionReference(1n)) =>
+      classifyCamt054Entries(parseCamt054(camt("08", entry({ amt, rmt }))), lookup()).decisions[0]!;
+
+    it("rejects a CNY credit of 99999999999999999999999.99 to suspense as AMOUNT_TOO_LARGE, keeping no fen amount", () => {
+      const d = classifyOne("99999999999999999999999.99");
+      expect(d.kind).to.equal("rejected");
+      if (d.kind !== "rejected") return;
+      expect(d.reason.code).to.equal("AMOUNT_TOO_LARGE");
+      expect(d.suspense).to.equal(true);
+      expect(d.amountFen).to.equal(undefined);
+      expect(d.reason.zh).to.contain("99999999999999999999999.99");
+      expect(d.reason.en).to.contain("¥184,467,440,737,095,516.15");
+    });
+
+    it("draws the line at 2^64 − 1 fen (the contract's uint64) whatever the reference", () => {
+      const payroll = formatPayrollReference(202611000001n);
+      expect(codes([classifyOne("184467440737095516.16", payroll)])).to.deep.equal(["rejected:AMOUNT_TOO_LARGE"]);
+      expect(codes([classifyOne("184467440737095516.15", payroll)])).to.deep.equal(["payrollHeld:PAYROLL_AMOUNT_MISMATCH"]);
+    });
+
+    it("rejects a single personal credit above the annual cap of ¥12,000.00 to suspense, and takes ¥12,000.00", () => {
+      expect(classifyOne("12000.00").kind).to.equal("personalContribution");
+      const d = classifyOne("12000.01");
+      expect(codes([d])).to.deep.equal(["rejected:CONTRIBUTION_EXCEEDS_ANNUAL_CAP"]);
+      if (d.kind !== "rejected") return;
+      expect(d.suspense).to.equal(true);
+      expect(d.amountFen).to.equal(1_200_001n);
+      expect(d.reason.zh).to.contain("¥12,000.00");
+    });
+  });
+
+  describe("schema rules the message must follow", () => {
+    const noNotification = `<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-03T18:00:00+08:00</CreDtTm></GrpHdr></BkToCstmrDbtCdtNtfctn></Document>`;
+    const refusal = (xml: string): BankMessageError => {
+      try {
+        parseCamt054(xml);
+      } catch (e) {
+        return e as BankMessageError;
+      }
+      throw new Error("parseCamt054 accepted the message");
+    };
+
+    it("refuses a camt.054 without any Ntfctn as BANK_MESSAGE_INVALID naming the element", () => {
+      const e = refusal(noNotification);
+      expect(e).to.be.instanceOf(BankMessageError);
+      expect(e.code).to.equal("BANK_MESSAGE_INVALID");
+      expect(e.status).to.equal(400);
+      expect(e.field).to.equal("Ntfctn");
+      expect(e.message).to.contain("Ntfctn");
+    });
+
+    it("takes a 35-character MsgId and refuses a 36-character one, naming the element and the limit", () => {
+      const id35 = "M".repeat(35);
+      expect(parseCamt054(camt("08", entry({})).replace("<MsgId>M1</MsgId>", `<MsgId>${id35}</MsgId>`)).messageId).to.equal(id35);
+      const e = refusal(camt("08", entry({})).replace("<MsgId>M1</MsgId>", `<MsgId>${"M".repeat(36)}</MsgId>`));
+      expect(e.code).to.equal("BANK_MESSAGE_INVALID");
+      expect(e.details).to.deep.include({ element: "GrpHdr/MsgId", maxLength: 35, length: 36 });
+      expect(e.message).to.contain("GrpHdr/MsgId").and.contain("35");
+    });
+
+    it("refuses a 3 MB MsgId without echoing it back", () => {
+      const e = refusal(camt("08", entry({})).replace("<MsgId>M1</MsgId>", `<MsgId>${"X".repeat(3 * 1024 * 1024)}</MsgId>`));
+      expect(e.code).to.equal("BANK_MESSAGE_INVALID");
+      expect(e.details?.length).to.equal(3 * 1024 * 1024);
+      expect(JSON.stringify({ message: e.message, details: e.details }).length).to.be.below(1000);
+    });
+
+    it("refuses over-long Ntfctn/Id, AcctSvcrRef (Max35Text) and remittance lines (Max140Text)", () => {
+      expect(refusal(camt("08", entry({})).replace("<Id>N1</Id>", `<Id>${"N".repeat(36)}</Id>`)).details).to.deep.include({ element: "Ntfctn/Id", maxLength: 35 });
+      expect(refusal(camt("08", entry({ ref: "R".repeat(36) }))).details).to.deep.include({ element: "Ntry/AcctSvcrRef", maxLength: 35 });
+      expect(parseCamt054(camt("08", entry({ ref: "R".repeat(35) }))).notifications[0]!.entries[0]!.acctSvcrRef).to.have.length(35);
+      const rmt140 = `${formatPensionReference(1n)} ${"缴".repeat(119)}`;
+      expect([...rmt140]).to.have.length(140);
+      expect(parseCamt054(camt("08", entry({ rmt: rmt140 }))).notifications).to.have.length(1);
+      expect(refusal(camt("08", entry({ rmt: rmt140 + "费" }))).details).to.deep.include({ element: "TxDtls/RmtInf/Ustrd", maxLength: 140, length: 141 });
+    });
+  });
 });
+

@@ -198,4 +198,30 @@ describe("payroll contribution files", () => {
       expect(new Set(result.acceptedLines.map((l) => l.residentId)).size).to.equal(10_000);
     });
   });
+
+  describe("amounts the ledger can record (uint64 fen)", () => {
+    const MAX = 2n ** 64n - 1n;
+    it("refuses a wage base, employer or employee part above 2^64 − 1 fen on that line, naming the field, and accepts 2^64 − 1", () => {
+      const rows: Row[] = [
+        [residentId(1), String(MAX), "1000", "1000"],
+        [residentId(2), String(MAX + 1n), "1000", "1000"],
+        [residentId(3), "1000000", "1000", "99999999999999999999999"],
+        [residentId(4), "1000000", "1000", "1000"],
+      ];
+      const result = parsePayrollFile(csv(rows), options("acceptGoodLines"));
+      expect(codesByLine(result)).to.include.members(["8:wageBaseFen:AMOUNT_TOO_LARGE", "9:employeeFen:AMOUNT_TOO_LARGE"]);
+      expect(result.errors.filter((e) => e.line === 7)).to.deep.equal([]);
+      expect(result.acceptedLines.map((l) => l.line)).to.deep.equal([7, 10]);
+      const tooLarge = result.errors.find((e) => e.code === "AMOUNT_TOO_LARGE")!;
+      expect(tooLarge.zh).to.match(/[\u4e00-\u9fff]/);
+      expect(tooLarge.en).to.contain(String(MAX));
+    });
+
+    it("rejects the whole file in rejectWhole mode when one amount is above 2^64 − 1 fen", () => {
+      const result = parsePayrollFile(csv([[residentId(1), "1000000", String(MAX + 1n), "0"], [residentId(2), "1000000", "1000", "1000"]]), options());
+      expect(result.status).to.equal("rejected");
+      expect(codesByLine(result)).to.include("7:employerFen:AMOUNT_TOO_LARGE");
+    });
+  });
 });
+
