@@ -51,7 +51,8 @@ export const DOCS_HTML = `<!doctype html>
   pre code { background: none; padding: 0; color: inherit; }
   table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .3rem 0; }
   th, td { text-align: left; padding: .3rem .45rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-  th { background: #eef1f5; font-weight: 600; }
+  th { background: #eef1f5; font-weight: 600; white-space: nowrap; }
+  table.responses td:first-child, td.nowrap { white-space: nowrap; }
   .req { color: var(--accent); font-weight: 600; }
   details summary { cursor: pointer; margin: .3rem 0; }
   .desc p { margin: .3rem 0; }
@@ -240,7 +241,7 @@ function fieldsTable(schema, idPrefix) {
   const props = Object.entries(s.properties || {});
   if (props.length === 0) return h("p", { class: "label" }, t("noFields"), " ", typeOf(schema));
   const required = new Set(s.required || []);
-  return h("table", {},
+  return h("table", { class: "fields" },
     h("caption", { class: "label", style: "text-align:left" }, t("fields")),
     h("thead", {}, h("tr", {}, [t("name"), t("type"), t("required"), t("description")].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, props.map(([name, p]) => h("tr", {},
@@ -372,7 +373,7 @@ function render() {
     h("p", {}, t("auth")), h("p", {}, t("money")), h("p", {}, t("writes")), h("p", {}, t("errorsIntro")),
     h("p", {}, t("documentLink"), h("a", { href: "/openapi.json" }, "/openapi.json"), " · OpenAPI " + doc.openapi + " · " + (doc.info && doc.info.version)));
 
-  main.replaceChildren(h("h1", { id: "title" }, t("title")), intro, sections, errors, schemas);
+  main.replaceChildren(h("h1", { id: "title" }, t("title")), intro, ...sections, errors, schemas);
   main.removeAttribute("aria-busy");
 
   toc.replaceChildren(h("ul", {},

@@ -71,7 +71,18 @@ describe("web console in a real browser (issue 6)", function () {
     await page.keyboard.press("Enter");
     await page.locator("h1", { hasText: "账户查询" }).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem("console.token"))).to.equal(stack.tokens.auditor);
-    expect(await page.locator("#who").textContent()).to.include("auditor");
+    // The institution by its Chinese name, not its API name or role code.
+    expect(await page.locator("#who").textContent()).to.equal("当前机构：审计/监管");
+    expect(await page.locator("#who").getAttribute("data-institution")).to.equal("auditor");
+    // Keyboard only: Tab reaches the search form's labelled controls in order, with a visible focus ring, and Enter submits.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal("search-kind");
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).to.equal("solid");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal("search-value");
+    await page.keyboard.type(seeded.pseudonymA);
+    await page.keyboard.press("Enter");
+    await page.locator("a.open-account").first().waitFor();
     await shot("02-search");
   });
 
@@ -111,7 +122,8 @@ describe("web console in a real browser (issue 6)", function () {
     const journal = await stack.api("auditor", "GET", "/v1/audit/journal?limit=1000");
     expect(await page.locator("#verification").textContent()).to.include(`共 ${journal.body.operations.length} 笔操作`);
     expect(await page.locator("#fig-accounts").textContent()).to.equal("2");
-    expect(await page.locator("#fig-contributions").textContent()).to.include("¥4,000.51");
+    const summary = await stack.api("auditor", "GET", "/v1/audit/summary");
+    expect(await page.locator("#fig-contributions").textContent()).to.equal(`${summary.body.contributionsThisMonth.count} 笔 · ¥4,000.51`);
     await shot("05-system-verified");
 
     const db = stack.gateway.store.database.db;
@@ -148,11 +160,39 @@ describe("web console in a real browser (issue 6)", function () {
     expect(parsed.entries).to.have.length(entries);
   });
 
+  it("explains a rejected credential in words, in Chinese and in English, with the code in small print", async () => {
+    await page.goto(`${stack.url}/console/`);
+    await page.getByLabel("机构凭证").fill("not-a-credential");
+    await page.getByLabel("机构凭证").press("Enter");
+    await page.locator("#alert:not([hidden])").waitFor();
+    expect(await page.locator("#alert .alert-text").textContent()).to.equal("凭证无效，请检查后重新输入。");
+    expect(await page.locator("#alert-code").textContent()).to.equal("UNAUTHENTICATED");
+    expect(await page.locator("#alert").textContent()).not.to.match(/^错误: /);
+    await shot("09-sign-in-rejected");
+    await page.locator("#lang").click();
+    await page.getByLabel("Institution credential").fill("still-not-a-credential");
+    await page.getByLabel("Institution credential").press("Enter");
+    await page.locator("#alert .alert-text", { hasText: "The credential is not valid" }).waitFor();
+    expect(await page.locator("#alert-code").textContent()).to.equal("UNAUTHENTICATED");
+  });
+
+  it("tells the tax bureau in words that it may not open a chain proof", async () => {
+    await signIn("taxBureau");
+    await page.goto(`${stack.url}/console/#/proof/0x${"ab".repeat(32)}/0`);
+    await page.locator("#alert:not([hidden])").waitFor();
+    expect(await page.locator("#alert .alert-text").textContent()).to.equal("本机构无权执行此操作。");
+    expect(await page.locator("#alert-code").textContent()).to.equal("FORBIDDEN_FOR_ROLE");
+    expect(await page.locator("#who").textContent()).to.equal("当前机构：税务机关");
+    expect(await page.locator("main .loading").count()).to.equal(0);
+    await shot("09b-tax-bureau-forbidden");
+  });
+
   it("switches to English and keeps amounts as ¥ with Shanghai times", async () => {
     await signIn("auditor");
     await page.locator("#lang").click();
     await page.locator("h1", { hasText: "Find an account" }).waitFor();
     expect(await page.locator("html").getAttribute("lang")).to.equal("en");
+    expect(await page.locator("#who").textContent()).to.equal("Signed in as: Auditor / regulator");
     await page.getByLabel("Search by").selectOption("residentId");
     await page.getByLabel("Search for").fill(seeded.idA);
     await page.getByRole("button", { name: "Search", exact: true }).click();
@@ -161,6 +201,17 @@ describe("web console in a real browser (issue 6)", function () {
     expect(await page.locator("#timeline thead").textContent()).to.include("Time (Asia/Shanghai)");
     expect(await page.locator('#balances tr[data-ledger="balance"] th').textContent()).to.equal("Balance");
     await shot("07-account-english");
+    // The proof and system pages in English too, with times in Asia/Shanghai and amounts as ¥.
+    await page.locator("#timeline tbody tr").first().getByRole("link").click();
+    await page.locator("h1", { hasText: "Chain proof" }).waitFor();
+    expect(await page.locator("#matches-index").textContent()).to.equal("yes");
+    expect(await page.locator("#proof").textContent()).to.match(/20\d\d-\d\d-\d\d \d\d:\d\d:\d\d/);
+    await shot("07b-proof-english");
+    await page.getByRole("link", { name: "System" }).click();
+    await page.locator("h1", { hasText: "System" }).waitFor();
+    expect(await page.locator("#fig-contributions").textContent()).to.match(/^\d+ · ¥[\d,]+\.\d\d$/);
+    expect(await page.getByRole("button", { name: "Verify now" }).count()).to.equal(1);
+    await shot("07c-system-english");
   });
 
   it("does not let the tax bureau resolve a resident ID number or read the history, but shows it the account by pseudonym", async () => {
@@ -184,7 +235,14 @@ describe("web console in a real browser (issue 6)", function () {
     await page.locator("a.open-account").first().click();
     await page.locator("#no-history").waitFor();
     expect(await page.locator("#timeline").count()).to.equal(0);
-    expect(await page.locator('#balances tr[data-ledger="balance"] td').textContent()).to.match(/^¥[\d,]+\.\d\d$/);
+    // The tax bureau's view of an account is its tax figures only (no balances, no holder): shown as ¥ from integer fen.
+    expect(await page.locator("#balances").count()).to.equal(0);
+    const view = await stack.api("taxBureau", "GET", `/v1/accounts/${seeded.accountA}`);
+    expect(view.body.view).to.equal("taxBureau");
+    const yuan = (fen: string) => `¥${(BigInt(fen) / 100n).toLocaleString("en-US")}.${(BigInt(fen) % 100n).toString().padStart(2, "0")}`;
+    expect(await page.locator('#tax-figures tr[data-figure="taxWithheld"] td').textContent()).to.equal(yuan(view.body.withholding.taxWithheld));
+    expect(await page.locator('#tax-figures tr[data-figure="taxWithheld"] th').textContent()).to.equal("已代扣税款");
+    expect(await page.locator('#tax-figures tr[data-figure="personalTotal"] td').textContent()).to.equal("¥3,500.51");
     await shot("08-tax-bureau-account");
     // The system page is not the tax bureau's: the console shows it the search page instead.
     await page.goto(`${stack.url}/console/#/system`);

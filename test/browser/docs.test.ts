@@ -108,7 +108,7 @@ describe("API docs page in a real browser", function () {
     expect(await card.locator("code.path").textContent()).to.equal("/v1/contributions");
     expect(await card.locator(".allowed .chip").allTextContents()).to.deep.equal(["银行"]);
     // Request body: the fields and an example built from the schema's examples (amounts are integer fen).
-    expect(await card.locator("table").first().textContent()).to.include("bankReference");
+    expect(await card.locator("table.fields").textContent()).to.include("bankReference");
     const example = JSON.parse((await card.locator("pre.example").textContent())!);
     expect(example.amount).to.match(/^\d+$/);
     expect(example).to.have.property("bankReference");

@@ -38,7 +38,7 @@ function showError(error) {
   alertBox.replaceChildren(h("span", { class: "alert-text" }, sentence));
   if (code || error.status) {
     alertBox.append(h("small", { class: "alert-code" },
-      `${t("errorCode")}: `, h("code", { id: "alert-code" }, code ?? "—"), error.status ? ` · HTTP ${error.status}` : ""));
+      t("errorCode"), h("code", { id: "alert-code" }, code ?? "—"), error.status ? ` · HTTP ${error.status}` : ""));
   }
   alertBox.hidden = false;
 }
@@ -191,20 +191,49 @@ function timelineRow(e) {
     h("td", {}, h("a", { href: `#/proof/${e.txHash}/${e.logIndex}`, "aria-label": `${t("viewProof")} #${e.sequence} ${e.logIndex}` }, t("proof"))));
 }
 
+/** Figures as a two-column table: [[key, label, fen]] → rows with data-figure=key and ¥ amounts. */
+function figureTable(id, caption, rows) {
+  return h("table", { id },
+    h("caption", { class: "visually-hidden" }, caption),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("item")), h("th", { scope: "col", class: "num" }, t("amount")))),
+    h("tbody", {}, rows.map(([key, text, fen]) => h("tr", { "data-figure": key }, h("th", { scope: "row" }, text), h("td", { class: "num" }, formatFen(fen))))));
+}
+
 async function accountView(accountId) {
-  render(h("h1", {}, `${t("accountTitle")} ${shortHash(accountId)}`), h("p", {}, t("loading")));
+  render(h("h1", {}, `${t("accountTitle")} ${shortHash(accountId)}`), h("p", { class: "loading" }, t("loading")));
   const account = await api("GET", `/v1/accounts/${accountId}`);
+  const heading = h("h1", {}, `${t("accountTitle")} ${shortHash(account.accountId)}`);
+  const thisYear = account.view === "taxBureau" ? account.contributions.thisYear : account.thisYear;
   const facts = h("dl", { class: "kv", id: "account-facts" },
     h("dt", {}, t("byAccountId")), h("dd", { class: "hash" }, account.accountId),
-    h("dt", {}, t("status")), h("dd", { id: "account-status" }, label("status", account.status)),
+    account.status ? [h("dt", {}, t("status")), h("dd", { id: "account-status" }, label("status", account.status))] : null,
     h("dt", {}, t("kind")), h("dd", {}, label("kind", account.kind)),
     account.pensionReference ? [h("dt", {}, t("pensionReference")), h("dd", {}, account.pensionReference)] : null,
-    account.holder ? [h("dt", {}, t("holder")), h("dd", {}, `${account.holder.name ?? ""} ${account.holder.residentIdMasked}`)] : null);
+    account.holder ? [h("dt", {}, t("holder")), h("dd", {}, `${account.holder.name ?? ""} ${account.holder.residentIdMasked}`)] : null,
+    thisYear && account.view !== "taxBureau" ? [
+      h("dt", {}, t("contributedThisYear", { year: thisYear.year })), h("dd", { id: "contributed-this-year" }, formatFen(thisYear.contributed)),
+      h("dt", {}, t("remainingThisYear")), h("dd", { id: "remaining-this-year" }, `${formatFen(thisYear.remaining)} / ${formatFen(thisYear.cap)}`)] : null);
+  // The bureaus see a reduced view of the account (gateway/services/accounts.ts): the status only, or the tax figures.
+  if (account.view === "socialSecurity") {
+    render(heading, h("div", { class: "card" }, facts), h("p", { class: "muted", id: "no-history" }, t("noHistoryRole")));
+    return;
+  }
+  if (account.view === "taxBureau") {
+    const rows = [["personalTotal", t("personalTotal"), account.contributions.personalTotal]];
+    if (thisYear) {
+      rows.push(["contributedThisYear", t("contributedThisYear", { year: thisYear.year }), thisYear.contributed],
+        ["deductibleThisYear", t("deductibleThisYear", { year: thisYear.year }), thisYear.deductible], ["cap", t("annualCap"), thisYear.cap]);
+    }
+    rows.push(["payoutsGross", t("payoutsGross"), account.withholding.payoutsGross], ["taxWithheld", t("taxWithheld"), account.withholding.taxWithheld]);
+    render(heading, h("div", { class: "card" }, facts), h("h2", {}, t("taxFiguresTitle")), figureTable("tax-figures", t("taxFiguresTitle"), rows),
+      h("h2", {}, t("timelineTitle")), h("p", { class: "muted", id: "no-history" }, t("noHistoryRole")));
+    return;
+  }
   const balances = h("table", { id: "balances" },
     h("caption", { class: "visually-hidden" }, t("balancesTitle")),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("subLedger")), h("th", { scope: "col", class: "num" }, t("amount")))),
     h("tbody", {}, Object.entries(account.balances).map(([k, v]) => h("tr", { "data-ledger": k }, h("th", { scope: "row" }, label("subLedger", k)), h("td", { class: "num" }, formatFen(v))))));
-  const parts = [h("h1", {}, `${t("accountTitle")} ${shortHash(account.accountId)}`), h("div", { class: "card" }, facts), h("h2", {}, t("balancesTitle")), balances];
+  const parts = [heading, h("div", { class: "card" }, facts), h("h2", {}, t("balancesTitle")), balances];
   if (!session.canReadHistory) {
     parts.push(h("h2", {}, t("timelineTitle")), h("p", { class: "muted", id: "no-history" }, t("noHistoryRole")));
     render(...parts);
@@ -229,7 +258,7 @@ async function accountView(accountId) {
 }
 
 async function proofView(txHash, logIndex) {
-  render(h("h1", {}, t("proofTitle")), h("p", {}, t("loading")));
+  render(h("h1", {}, t("proofTitle")), h("p", { class: "loading" }, t("loading")));
   const p = await api("GET", `/v1/audit/entries/${txHash}/${logIndex}/proof`);
   const kv = (k, v, cls) => [h("dt", {}, t(k)), h("dd", { class: cls }, v)];
   render(
@@ -258,7 +287,7 @@ function verificationText(v) {
 }
 
 async function systemView() {
-  render(h("h1", {}, t("systemTitle")), h("p", {}, t("loading")));
+  render(h("h1", {}, t("systemTitle")), h("p", { class: "loading" }, t("loading")));
   const s = await api("GET", "/v1/audit/summary");
   const result = h("div", { id: "verification", "aria-live": "polite" }, verificationText(s.lastVerification));
   const button = h("button", {
@@ -284,8 +313,8 @@ async function systemView() {
     h("h1", {}, t("systemTitle")),
     h("div", { class: "grid", id: "figures" },
       figure(t("accountsTotal"), s.accounts.total, "fig-accounts"),
-      figure(`${t("contributionsMonth")} (${month})`, `${s.contributionsThisMonth.count} ${t("count")} · ${formatFen(s.contributionsThisMonth.totalFen)}`, "fig-contributions"),
-      figure(`${t("payoutsMonth")} (${month})`, `${s.payoutsThisMonth.count} ${t("count")} · ${formatFen(s.payoutsThisMonth.grossFen)}`, "fig-payouts"),
+      figure(`${t("contributionsMonth")} (${month})`, `${t("count", { n: s.contributionsThisMonth.count })} · ${formatFen(s.contributionsThisMonth.totalFen)}`, "fig-contributions"),
+      figure(`${t("payoutsMonth")} (${month})`, `${t("count", { n: s.payoutsThisMonth.count })} · ${formatFen(s.payoutsThisMonth.grossFen)}`, "fig-payouts"),
       figure(t("claimsByState"), claims, "fig-claims"),
       figure(t("outboxDepth"), s.outboxDepth, "fig-outbox"),
       figure(t("indexLag"), `${s.index.lagBlocks ?? "—"} (${t("indexedBlock")} ${s.index.indexedBlock ?? "—"})`, "fig-lag"),
@@ -309,7 +338,7 @@ function showSessionChrome() {
   document.getElementById("signout").hidden = !signedIn;
   document.getElementById("nav-system").hidden = !(session && session.canSeeSystem);
   const who = document.getElementById("who");
-  who.textContent = session ? `${t("signedInAs")}: ${institutionName(session.institution, currentLang())}` : "";
+  who.textContent = session ? t("signedInAs", { name: institutionName(session.institution, currentLang()) }) : "";
   if (session) who.dataset.institution = session.institution;
   else delete who.dataset.institution;
 }
@@ -330,6 +359,7 @@ async function route() {
     else if (view === "system" && session.canSeeSystem) await systemView();
     else searchView();
   } catch (error) {
+    for (const loading of main.querySelectorAll(".loading")) loading.remove();
     showError(error);
   }
 }
