@@ -42,6 +42,8 @@ export interface RouteDefinition<P = any, Q = any, B = any> {
   idempotent?: boolean;
   /** Media types besides application/json the body may come in; the app reads them as text (e.g. `text/csv`). */
   textMediaTypes?: readonly string[];
+  /** The body as the OpenAPI document declares it, by media type (default: application/json with `body`'s schema). */
+  bodyContent?: Readonly<Record<string, z.ZodType>>;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   handle(input: HandlerInput<P, Q, B>): Promise<HandlerResult> | HandlerResult;
 }
@@ -115,7 +117,9 @@ export function registerRoute(registry: OpenAPIRegistry, route: RouteDefinition)
       ...(route.idempotent
         ? { headers: z.object({ "Idempotency-Key": z.string().max(255).optional().openapi({ description: "Same key + same body → the first result; different body → 409 IDEMPOTENCY_KEY_REUSED." }) }) }
         : {}),
-      ...(route.body ? { body: { content: { "application/json": { schema: route.body } }, required: true } } : {}),
+      ...(route.body
+        ? { body: { content: Object.fromEntries(Object.entries(route.bodyContent ?? { "application/json": route.body }).map(([t, schema]) => [t, { schema }])), required: true } }
+        : {}),
     },
     responses: responses as any,
   });
