@@ -13,13 +13,12 @@
  *     3 runs — scaled linearly to 100,000 operations.
  *  4. Writes bench/results/audit.json and prints the figures (the BENCHMARKS.md section quotes them).
  */
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { keccak256, toUtf8Bytes } from "ethers";
+import { exitOnHelp, freePort, startBenchChain } from "./benchChain.js";
 import { provision } from "../../gateway/bootstrap/provision.js";
 import { accountIdOf, ledgerInterface } from "../../gateway/chain/ledgerInterface.js";
 import { loadConfig } from "../../gateway/config.js";
@@ -30,17 +29,6 @@ const TOTAL_OPERATIONS = Number(process.env.BENCH_OPERATIONS ?? 20_000);
 const ACCOUNT_ENTRIES = 1000;
 const TX_PER_BLOCK = 400;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -49,34 +37,10 @@ function percentile(values: number[], p: number): number {
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {
+  exitOnHelp(import.meta.url);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "pension-bench-audit-"));
-  const chainPort = await freePort();
-  const anvil = spawn(
-    path.join(root, "node_modules", ".bin", "anvil"),
-    ["--host", "127.0.0.1", "--port", String(chainPort), "--chain-id", "31337", "--base-fee", "0", "--gas-limit", "200000000", "--silent"],
-    { stdio: "ignore" },
-  );
-  const rpcUrl = `http://127.0.0.1:${chainPort}`;
-  let id = 0;
-  const rpc = async (calls: { method: string; params: unknown[] }[]): Promise<unknown[]> => {
-    const res = await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(calls.map((c) => ({ jsonrpc: "2.0", id: ++id, ...c }))),
-    });
-    const answers = (await res.json()) as { id: number; result?: unknown; error?: { message: string } }[];
-    for (const a of answers) if (a.error) throw new Error(`JSON-RPC: ${a.error.message}`);
-    return answers.sort((a, b) => a.id - b.id).map((a) => a.result);
-  };
-  for (let i = 0; ; i++) {
-    try {
-      await rpc([{ method: "eth_chainId", params: [] }]);
-      break;
-    } catch {
-      if (i > 200) throw new Error("anvil did not start");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const chain = await startBenchChain(["--base-fee", "0", "--gas-limit", "200000000"], dataDir);
+  const { rpc, port: chainPort } = chain;
 
   let stopGateway: (() => Promise<void>) | undefined;
   try {
@@ -220,8 +184,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await stopGateway?.();
-    anvil.kill("SIGTERM");
-    rmSync(dataDir, { recursive: true, force: true });
+    chain.stop();
   }
 }
 

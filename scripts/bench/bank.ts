@@ -20,15 +20,14 @@
  *     (contributeAnnuityBatch transactions sized by gas).
  *  Writes bench/results/bank.json and prints progress and the figures.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bankInboxDir } from "../../gateway/adapters/bank/inbox.js";
 import { parseCamt054 } from "../../gateway/adapters/bank/camt054.js";
 import { formatPayrollReference, formatPensionReference } from "../../gateway/adapters/bank/pensionReference.js";
+import { exitOnHelp, freePort, startBenchChain } from "./benchChain.js";
 import { provision } from "../../gateway/bootstrap/provision.js";
 import { ledgerInterface } from "../../gateway/chain/ledgerInterface.js";
 import { loadConfig } from "../../gateway/config.js";
@@ -42,17 +41,6 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const CAMT054_CREDITS = Math.min(MEMBERS, Number(process.env.BENCH_CAMT054_CREDITS ?? MEMBERS));
 const TX_PER_BLOCK = 100;
 const PLAN = "BENCH-PLAN";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const yuan = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, "0")}`;
@@ -95,38 +83,13 @@ function creditEntry(ref: string, amountFen: bigint, remittance: string, debtorC
 }
 
 async function main(): Promise<void> {
+  exitOnHelp(import.meta.url);
   const started = Date.now();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "pension-bench-bank-"));
-  const chainPort = await freePort();
-  const anvil = spawn(
-    path.join(root, "node_modules", ".bin", "anvil"),
-    ["--host", "127.0.0.1", "--port", String(chainPort), "--chain-id", "31337", "--base-fee", "0", "--silent"],
-    { stdio: "ignore" },
-  );
-  const rpcUrl = `http://127.0.0.1:${chainPort}`;
-  let id = 0;
-  const rpc = async (calls: { method: string; params: unknown[] }[]): Promise<unknown[]> => {
-    const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(calls.map((c) => ({ jsonrpc: "2.0", id: ++id, ...c }))) });
-    const answers = (await res.json()) as { id: number; result?: unknown; error?: { message: string } }[];
-    for (const a of answers) if (a.error) throw new Error(`JSON-RPC: ${a.error.message}`);
-    return answers.sort((a, b) => a.id - b.id).map((a) => a.result);
-  };
-  for (let i = 0; ; i++) {
-    try {
-      await rpc([{ method: "eth_chainId", params: [] }]);
-      break;
-    } catch {
-      if (i > 200) throw new Error("anvil did not start");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const chain = await startBenchChain(["--base-fee", "0"], dataDir);
+  const { rpc, port: chainPort } = chain;
 
   let stopGateway: (() => Promise<void>) | undefined;
-  process.once("SIGINT", () => {
-    anvil.kill("SIGTERM");
-    rmSync(dataDir, { recursive: true, force: true });
-    process.exit(130);
-  });
   try {
     const config = loadConfig(
       {
@@ -311,8 +274,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await stopGateway?.();
-    anvil.kill("SIGTERM");
-    rmSync(dataDir, { recursive: true, force: true });
+    chain.stop();
   }
 }
 
