@@ -304,17 +304,20 @@ function withLine(
 
 /**
  * The canonical JSON of a notification, the input of {@link evidenceHash}: the fields of the record except
- * `memberName`, absent optional fields left out, keys in ASCII order, no whitespace,
+ * `memberName`, with the resident ID number replaced by the member's pseudonym (`member`, the bytes32 the chain
+ * already knows the member by: no hash of an ID number goes on chain, and without the gateway's pseudonym key nobody
+ * can test guesses of one), absent optional fields left out, keys in ASCII order, no whitespace,
  * `originalRetirementAge` a number, every other value a string, UTF-8. Two deliveries of the same certificate give
  * the same text however they were formatted (JSON or CSV, key order, spacing, a lowercase x).
  */
-export function canonicalNotificationJson(record: SocialSecurityNotification): string {
+export function canonicalNotificationJson(record: SocialSecurityNotification, member: string): string {
+  if (!/^0x[0-9a-f]{64}$/.test(member)) throw new TypeError("member must be the pseudonym as lowercase 0x-prefixed bytes32 hex");
   const fields: Record<string, string | number> = {
     certificateNumber: record.certificateNumber,
     effectiveDate: record.effectiveDate,
     eventType: record.eventType,
     issuingOffice: record.issuingOffice,
-    residentId: record.residentId.toUpperCase(),
+    member,
   };
   if (record.gender !== undefined) fields.gender = record.gender;
   if (record.originalRetirementAge !== undefined) fields.originalRetirementAge = record.originalRetirementAge;
@@ -328,6 +331,6 @@ export function canonicalNotificationJson(record: SocialSecurityNotification): s
  * SHA-256 of {@link canonicalNotificationJson}, as a 0x-prefixed 64-digit lowercase hex bytes32.
  * The same record delivered again gives the same hash, which is how a repeat is recognised.
  */
-export function evidenceHash(record: SocialSecurityNotification): string {
-  return `0x${createHash("sha256").update(canonicalNotificationJson(record), "utf8").digest("hex")}`;
+export function evidenceHash(record: SocialSecurityNotification, member: string): string {
+  return `0x${createHash("sha256").update(canonicalNotificationJson(record, member), "utf8").digest("hex")}`;
 }

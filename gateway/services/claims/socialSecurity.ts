@@ -119,7 +119,7 @@ export class SocialSecurityService {
 
   private async ingestRecord(line: number, record: SocialSecurityNotification, source: string, now: Date): Promise<RecordReport> {
     const { store } = this.deps;
-    const hash = evidenceHash(record);
+    const hash = evidenceHash(record, store.members.pseudonymOf(record.residentId));
     const base = { line, certificateNumber: record.certificateNumber, eventType: record.eventType, evidenceHash: hash };
     const reject = (r: Rejection): RecordReport => ({ ...base, outcome: "rejected", ...r });
 

@@ -36,7 +36,7 @@ describe("ingestSocialSecurityNotifications (real chain and database)", function
   const hashOf = (raw: Record<string, unknown>) => {
     const valid = validateNotification(raw);
     if (!valid.ok) throw new Error(`test record invalid: ${valid.reason}`);
-    return evidenceHash(valid.record);
+    return evidenceHash(valid.record, pseudonym(valid.record.residentId));
   };
   const pseudonym = (residentId: string) => stack.gateway.store.members.pseudonymOf(residentId);
   const post = (body: unknown, contentType?: string) => stack.api("socialSecurity", "POST", "/v1/social-security/notifications?wait=true", body, contentType);

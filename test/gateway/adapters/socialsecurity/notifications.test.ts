@@ -264,22 +264,32 @@ describe("social-security notifications", () => {
   });
 
   describe("evidenceHash", () => {
-    it("is the SHA-256 of the documented canonical JSON (written out by hand here)", () => {
+    // The member's pseudonym as the gateway computes it (HMAC-SHA256 of the ID number); any bytes32 will do here.
+    const MEMBER = "0xabababababababababababababababababababababababababababababababab";
+
+    it("is the SHA-256 of the documented canonical JSON, with the pseudonym in place of the ID number (written out by hand here)", () => {
       const canonical =
         `{"certificateNumber":"BJ-TX-2020-000123","effectiveDate":"2020-04-01","eventType":"retirement","gender":"male",` +
-        `"issuingOffice":"北京市东城区社会保险事业管理中心","residentId":"${MAN}"}`;
+        `"issuingOffice":"北京市东城区社会保险事业管理中心","member":"${MEMBER}"}`;
       const [r] = parseNotificationsJson({ ...manRetired, memberName: "张三" }, { today: TODAY });
       if (!r.ok) throw new Error("expected a valid record");
-      expect(canonicalNotificationJson(r.record)).to.equal(canonical);
-      expect(evidenceHash(r.record)).to.equal(`0x${createHash("sha256").update(canonical, "utf8").digest("hex")}`);
-      expect(evidenceHash(r.record)).to.match(/^0x[0-9a-f]{64}$/);
+      expect(canonicalNotificationJson(r.record, MEMBER)).to.equal(canonical);
+      expect(canonicalNotificationJson(r.record, MEMBER)).to.not.include(MAN);
+      expect(evidenceHash(r.record, MEMBER)).to.equal(`0x${createHash("sha256").update(canonical, "utf8").digest("hex")}`);
+      expect(evidenceHash(r.record, MEMBER)).to.match(/^0x[0-9a-f]{64}$/);
     });
 
     it("gives the documented example's hash (checked with sha256sum)", () => {
       const [r] = parseNotificationsJson({ ...manRetired, memberName: "张三" }, { today: TODAY });
       if (!r.ok) throw new Error("expected a valid record");
-      expect(r.record.residentId).to.equal("110105196003150013"); // check character 3: sum 152, 152 mod 11 = 9 → 3
-      expect(evidenceHash(r.record)).to.equal("0x6aebc68378d49a6077640f1d672b70e6038e333a5c70a73bb2d7f675ba93d086");
+      expect(evidenceHash(r.record, MEMBER)).to.equal("0xe54c73afef997d143f2f23a5a7f690d42560a07f3dccc8d1a8310b3dce3c0686");
+    });
+
+    it("refuses anything but a pseudonym as the member (an ID number must never be hashed for the chain)", () => {
+      const [r] = parseNotificationsJson(manRetired, { today: TODAY });
+      if (!r.ok) throw new Error("expected a valid record");
+      expect(() => evidenceHash(r.record, MAN)).to.throw(TypeError, /pseudonym/);
+      expect(() => evidenceHash(r.record, MEMBER.toUpperCase().replace("0X", "0x"))).to.throw(TypeError);
     });
 
     it("puts the original age as a number and the corrected certificate in key order", () => {
@@ -291,9 +301,9 @@ describe("social-security notifications", () => {
         { today: TODAY },
       );
       if (!r.ok) throw new Error("expected a valid record");
-      expect(canonicalNotificationJson(r.record)).to.equal(
+      expect(canonicalNotificationJson(r.record, MEMBER)).to.equal(
         `{"certificateNumber":"C-2","correctsCertificateNumber":"C-1","effectiveDate":"2005-01-01","eventType":"retirement",` +
-          `"gender":"female","issuingOffice":"O","originalRetirementAge":50,"residentId":"${WOMAN}"}`,
+          `"gender":"female","issuingOffice":"O","member":"${MEMBER}","originalRetirementAge":50}`,
       );
     });
 
@@ -305,16 +315,17 @@ describe("social-security notifications", () => {
         { today: TODAY },
       );
       if (!fromJson.ok || !fromCsv.ok) throw new Error("expected valid records");
-      expect(evidenceHash(fromCsv.record)).to.equal(evidenceHash(fromJson.record));
+      expect(evidenceHash(fromCsv.record, MEMBER)).to.equal(evidenceHash(fromJson.record, MEMBER));
     });
 
-    it("changes when any certified fact changes", () => {
+    it("changes when any certified fact or the member changes", () => {
       const [base] = parseNotificationsJson(manRetired, { today: TODAY });
       if (!base.ok) throw new Error("expected a valid record");
-      const h = evidenceHash(base.record);
-      expect(evidenceHash({ ...base.record, certificateNumber: "BJ-TX-2020-000124" })).to.not.equal(h);
-      expect(evidenceHash({ ...base.record, effectiveDate: "2020-04-02" })).to.not.equal(h);
-      expect(evidenceHash({ ...base.record, correctsCertificateNumber: "X-1" })).to.not.equal(h);
+      const h = evidenceHash(base.record, MEMBER);
+      expect(evidenceHash({ ...base.record, certificateNumber: "BJ-TX-2020-000124" }, MEMBER)).to.not.equal(h);
+      expect(evidenceHash({ ...base.record, effectiveDate: "2020-04-02" }, MEMBER)).to.not.equal(h);
+      expect(evidenceHash({ ...base.record, correctsCertificateNumber: "X-1" }, MEMBER)).to.not.equal(h);
+      expect(evidenceHash(base.record, "0x" + "cd".repeat(32))).to.not.equal(h);
     });
   });
 });
