@@ -3,10 +3,12 @@
  *  1. builds the contracts if artifacts/ or types/ are missing (fresh clone);
  *  2. starts anvil on 127.0.0.1:CHAIN_PORT with its state in DATA_DIR/chain/state.json;
  *  3. first start: creates DATA_DIR, the secrets, one signing key per institution (encrypted keystore) and one API
- *     credential per institution, printed once; deploys the ledger with the Ignition module and reads the roles
+ *     credential per institution, shown once (printed on a terminal; otherwise written to
+ *     DATA_DIR/initial-credentials.txt, mode 0600, so no token lands in a captured log); deploys the ledger with the Ignition module and reads the roles
  *     back; later starts reuse all of it (the ledger is redeployed only if this chain lacks its code);
  *  4. starts the gateway and prints its URLs.
  * Ctrl-C / SIGTERM stops the gateway, then anvil (which dumps its state), so the next start continues intact.
+ * An anvil orphaned by a SIGKILLed start is found by DATA_DIR/chain/anvil.pid and stopped cleanly by the next start.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";

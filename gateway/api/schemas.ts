@@ -28,15 +28,15 @@ export const fen = (description: string, bounds: { min?: bigint; max?: bigint } 
         amount = parseFen(value);
       } catch (error) {
         const reason = error instanceof AppError ? String(error.details?.reason ?? error.message) : "invalid amount";
-        ctx.addIssue({ code: "custom", message: `must be an integer number of fen (${reason})` });
+        ctx.addIssue({ code: "custom", message: `必须是以分为单位的整数 / must be an integer number of fen (${reason})` });
         return z.NEVER;
       }
       if (amount > max) {
-        ctx.addIssue({ code: "custom", message: `is too large: at most ${max} fen (${formatFen(max)}) / 金额过大：最多 ${max} 分`, params: { limit: max.toString() } });
+        ctx.addIssue({ code: "custom", message: `金额过大，最多 ${max} 分 / is too large: at most ${max} fen (${formatFen(max)}), the ledger's limit`, params: { limit: max.toString() } });
         return z.NEVER;
       }
       if (amount < min) {
-        ctx.addIssue({ code: "custom", message: `is too small: at least ${min} fen / 金额过小：最少 ${min} 分`, params: { limit: min.toString() } });
+        ctx.addIssue({ code: "custom", message: `金额过小，最少 ${min} 分 / is too small: at least ${min} fen, the ledger's limit`, params: { limit: min.toString() } });
         return z.NEVER;
       }
       return amount;
@@ -70,7 +70,7 @@ export const memberRefFields = {
 
 const requireOneMemberRef = (value: { residentId?: string; pensionReference?: string }, ctx: z.RefinementCtx) => {
   if ((value.residentId === undefined) === (value.pensionReference === undefined)) {
-    ctx.addIssue({ code: "custom", path: ["residentId"], message: "give exactly one of residentId and pensionReference" });
+    ctx.addIssue({ code: "custom", path: ["residentId"], message: "or pensionReference is required (give exactly one of the two)" });
   }
 };
 
@@ -199,8 +199,11 @@ export const AccountBody = z
   })
   .openapi("Account");
 export const SocialSecurityAccountBody = z
-  .object({ view: z.literal("socialSecurity"), accountId: z.string(), kind: z.enum(["PersonalPension", "EnterpriseAnnuity"]), status: z.string() })
-  .openapi("AccountForSocialSecurity", { description: "The social-security bureau's view: the account's status only." });
+  .object({
+    view: z.literal("socialSecurity"), accountId: z.string(), kind: z.enum(["PersonalPension", "EnterpriseAnnuity"]), status: z.string(),
+    eligibility: z.array(z.object({ qualifyingEvent: z.string(), effectiveDate: z.string().openapi({ description: "YYYY-MM-DD, CST." }) })),
+  })
+  .openapi("AccountForSocialSecurity", { description: "The social-security bureau's view: the account's status and the member's active attestations only." });
 export const TaxBureauAccountBody = z
   .object({
     view: z.literal("taxBureau"),

@@ -31,6 +31,8 @@ export interface CallSpec {
   applied(reader: EffectReader, request: Record<string, any>, from: number, to: number): Promise<boolean>;
   /** Facts for the operation's result, from a chunk's receipt logs. */
   resultOf?(logs: readonly Log[], request: Record<string, any>): Record<string, unknown>;
+  /** Facts read from the chain once the operation succeeded (best effort: a failed read leaves them out). */
+  enrich?(reader: EffectReader, request: Record<string, any>, result: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 const encode = (method: string, args: unknown[]) => ledgerInterface.encodeFunctionData(method, args);
@@ -91,6 +93,18 @@ export const CALLS: Record<string, CallSpec> = {
     signer: "bank",
     encode: (r) => ({ data: encode("contribute", [r.bankRef, r.member, BigInt(r.amount), BigInt(r.bookedAt)]), reference: r.bankRef }),
     applied: (reader, r) => bankRefUsed(reader, r.bankRef),
+    // accountId, amount and the cap year from the credit event; the room left under that year's cap read after.
+    resultOf: (logs) => {
+      const [credited] = eventsIn(logs, "PersonalContributionCredited");
+      return credited
+        ? { accountId: String(credited.args.accountId).toLowerCase(), amount: String(credited.args.amount), year: Number(credited.args.year) }
+        : {};
+    },
+    enrich: async (reader, r, result) => {
+      if (typeof result.year !== "number") return {};
+      const [contributed, remaining] = (await reader.call("contributionsInYear", [r.member, result.year])) as [bigint, bigint];
+      return { contributedThisYear: contributed.toString(), remainingThisYear: remaining.toString() };
+    },
   },
   contributeBatch: {
     signer: "bank",

@@ -2,7 +2,7 @@
  * Read-only views of the ledger for services, as plain values (no ethers types cross this boundary).
  */
 import { Contract, type JsonRpcProvider } from "ethers";
-import { ACCOUNT_STATUSES, ledgerInterface, PLAN_KINDS } from "./ledgerInterface.js";
+import { ACCOUNT_STATUSES, ledgerInterface, PLAN_KINDS, QUALIFYING_EVENTS } from "./ledgerInterface.js";
 
 export interface AccountSnapshot {
   accountId: string;
@@ -28,6 +28,8 @@ export interface LedgerReader {
   /** Many contributionsInYear reads, sent as JSON-RPC batches of 500 (the bank's camt.054 pre-check of a whole file). */
   contributionsInYearMany?(queries: readonly { member: string; year: number }[]): Promise<{ contributed: bigint; remaining: bigint }[]>;
   annualCap(year: number): Promise<bigint>;
+  /** The member's active attestations of qualifying events (effective date: unix seconds). */
+  activeEligibilities?(member: string): Promise<{ qualifyingEvent: string; effectiveDate: number }[]>;
   headBlock(): Promise<number>;
 }
 
@@ -60,6 +62,13 @@ export function createLedgerReader(provider: JsonRpcProvider, ledgerAddress: str
         employerVested: view.employerVested as bigint,
         employerUnvested: view.employerUnvested as bigint,
       };
+    },
+    async activeEligibilities(member) {
+      const events = QUALIFYING_EVENTS.slice(1);
+      const views = await Promise.all(
+        events.map((_, i) => ledger.getFunction("eligibilityOf").staticCall(member, i + 1) as Promise<[boolean, bigint, string]>),
+      );
+      return views.flatMap(([active, effectiveDate], i) => (active ? [{ qualifyingEvent: events[i]!, effectiveDate: Number(effectiveDate) }] : []));
     },
     async contributionsInYear(member, year) {
       const [contributed, remaining] = (await ledger.getFunction("contributionsInYear").staticCall(member, year)) as [bigint, bigint];

@@ -232,6 +232,13 @@ export class TransactionSender {
       mustCheckEffect = false;
     }
 
+    if (spec.enrich) {
+      try {
+        result = { ...result, ...(await spec.enrich(this.reader(), op.request, result)) };
+      } catch (error) {
+        this.o.logger.warn({ operationId: op.id, error: describeTransportError(error) }, "could not read the result's extra facts");
+      }
+    }
     this.o.operations.succeed(op.id, progress, result);
     this.o.logger.info({ operationId: op.id, kind: op.kind, transactions: progress.chunks.length }, "operation succeeded");
     this.o.events.emit("final", op.id);
@@ -358,7 +365,9 @@ export class TransactionSender {
     } catch (error) {
       // Already known to the node: the earlier broadcast got through; the receipt will tell.
       if (/already known|already imported/i.test(describeTransportError(error))) return;
-      throw error;
+      // Once broadcasting was tried the transaction may be on its way: never a permanent failure (the
+      // recorded hash is looked up on the retry), whatever code the error carries.
+      throw new Error(describeTransportError(error), { cause: error });
     }
   }
 

@@ -12,7 +12,7 @@ import type { Caller, ServiceDeps, WriteOptions } from "./context.js";
 import { pseudonymFor, type MemberRef } from "./members.js";
 import type { OperationService, WriteOutcome } from "./operations.js";
 import { planIdOf } from "./plans.js";
-import { cstParts } from "./time.js";
+import { cstParts, shanghaiTime } from "./time.js";
 
 export interface OpenAccountInput {
   residentId: string;
@@ -52,6 +52,8 @@ export interface SocialSecurityAccountView {
   accountId: string;
   kind: "PersonalPension" | "EnterpriseAnnuity";
   status: string;
+  /** The member's active attestations (qualifying event, effective date in CST). */
+  eligibility: { qualifyingEvent: string; effectiveDate: string }[];
 }
 
 /** What the tax bureau sees: contributions (this year's, deductible) and withholding figures; no holder data. */
@@ -117,7 +119,12 @@ export class AccountService {
   async getAccount(caller: Caller, accountId: string, notFoundField = "accountId"): Promise<AnyAccountView> {
     const full = await this.fullAccount(caller, accountId, notFoundField);
     if (caller.institution === "socialSecurity") {
-      return { view: "socialSecurity", accountId: full.accountId, kind: full.kind, status: full.status };
+      const snapshot = await this.deps.ledger.getAccount(full.accountId);
+      const active = snapshot && this.deps.ledger.activeEligibilities ? await this.deps.ledger.activeEligibilities(snapshot.member) : [];
+      return {
+        view: "socialSecurity", accountId: full.accountId, kind: full.kind, status: full.status,
+        eligibility: active.map((e) => ({ qualifyingEvent: e.qualifyingEvent, effectiveDate: shanghaiTime(new Date(e.effectiveDate * 1000)).slice(0, 10) })),
+      };
     }
     if (caller.institution === "taxBureau") {
       const t = full.thisYear;
@@ -129,7 +136,11 @@ export class AccountService {
           personalTotal: full.balances.personalContributions,
           thisYear: t ? { year: t.year, contributed: t.contributed, deductible: t.contributed, cap: t.cap } : null,
         },
-        withholding: { payoutsGross: full.balances.payouts, taxWithheld: full.balances.taxWithheld },
+        // The ledger's `payouts` are net of tax: gross paid = net + tax withheld.
+        withholding: {
+          payoutsGross: (BigInt(full.balances.payouts) + BigInt(full.balances.taxWithheld)).toString(),
+          taxWithheld: full.balances.taxWithheld,
+        },
         display: {
           ...(t ? { contributedThisYear: formatFen(BigInt(t.contributed)), deductibleThisYear: formatFen(BigInt(t.contributed)) } : {}),
           taxWithheld: formatFen(BigInt(full.balances.taxWithheld)),

@@ -171,12 +171,43 @@ describe("gateway API (real chain, real SQLite file)", function () {
       });
     }
 
-    it("reports a second account for the same member as ACCOUNT_ALREADY_OPEN (409) when waiting", async () => {
-      const { residentId: id } = await openAccount();
-      const res = await bank.post("/v1/personal-accounts?wait=true", { residentId: id, name: "测试成员", bankCard: "6222020200112233999" });
-      expect(res.status).to.equal(409);
-      expect(res.body.code).to.equal("ACCOUNT_ALREADY_OPEN");
-      expect(res.body.details.operationId).to.be.a("string");
+    it("refuses a second account for the same member with 409 ACCOUNT_ALREADY_OPEN and changes nothing: name, card and outbox stay", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      const stored = gateway.store.members.byResidentId(id)!;
+      const before = outboxSize();
+      for (const wait of ["?wait=true", ""]) {
+        const res = await bank.post(`/v1/personal-accounts${wait}`, { residentId: id, name: "冒名者", bankCard: "6222020200112233999" });
+        expect(res.status).to.equal(409);
+        expect(res.body).to.include({ code: "ACCOUNT_ALREADY_OPEN", field: "residentId" });
+        expect(res.body.details.accountId).to.equal(accountId);
+      }
+      const after = gateway.store.members.byResidentId(id)!;
+      expect(after.name).to.equal(stored.name);
+      expect(after.bankCard).to.equal(stored.bankCard);
+      expect(after.bankAccountHash).to.equal(stored.bankAccountHash);
+      expect(outboxSize()).to.equal(before);
+    });
+
+    it("replays the first operation for a repeated Idempotency-Key of an open that succeeded (not a 409)", async () => {
+      const id = residentId();
+      const body = { residentId: id, name: "重放", bankCard: "6222020200112233123" };
+      const first = await bank.post("/v1/personal-accounts?wait=true", body, { "Idempotency-Key": `open-${id}` });
+      expect(first.status).to.equal(200);
+      const again = await bank.post("/v1/personal-accounts?wait=true", body, { "Idempotency-Key": `open-${id}` });
+      expect(again.status).to.equal(200);
+      expect(again.body.operationId).to.equal(first.body.operationId);
+    });
+
+    it("fills the card of a member first enrolled in an annuity plan without overwriting the enrolment's name", async () => {
+      const planCode = `FILL-${Date.now()}`;
+      expect((await operator.post("/v1/plans?wait=true", { planCode, employerCode: "91310000MA1FL0FILL", vestingBpsByYear: [10000] })).status).to.equal(200);
+      const id = residentId();
+      expect((await bank.post(`/v1/plans/${planCode}/members?wait=true`, { residentId: id, name: "原名", serviceStart: "2024-01-01" })).status).to.equal(200);
+      const opened = await bank.post("/v1/personal-accounts?wait=true", { residentId: id, name: "别名", bankCard: "6222020200112233555" });
+      expect(opened.status, JSON.stringify(opened.body)).to.equal(200);
+      const member = gateway.store.members.byResidentId(id)!;
+      expect(member.name).to.equal("原名");
+      expect(member.bankCard).to.equal("6222020200112233555");
     });
 
     it("finds the account by resident ID number in the body", async () => {
@@ -240,7 +271,7 @@ describe("gateway API (real chain, real SQLite file)", function () {
     });
 
     for (const [label, amount, reason] of [
-      ["a float", 12.5, /whole number/],
+      ["a float", 12.5, /integer number of fen \(分\); 12\.5 is not allowed/],
       ["a decimal string", "12.50", /whole number/],
       ["an exponent string", "1e3", /digit string/],
       ["a boolean", true, /integer number of fen/],
@@ -613,9 +644,11 @@ describe("gateway API (real chain, real SQLite file)", function () {
       const res = await fetch(`${gateway.url}/docs`);
       const html = await res.text();
       expect(res.status).to.equal(200);
-      expect(html).to.contain("/openapi.json");
+      expect(html).to.contain("/docs/docs.js");
       expect(html).to.not.match(/(src|href)="https?:/);
       const script = await (await fetch(`${gateway.url}/docs/docs.js`)).text();
+      // The page's script renders the document it fetches from this gateway.
+      expect(script).to.contain('fetch("/openapi.json")');
       expect(script).to.not.match(/https?:\/\//);
     });
 
@@ -642,6 +675,202 @@ describe("gateway API (real chain, real SQLite file)", function () {
       for (const id of usedIds) expect(logs).to.not.contain(id);
       expect(logs).to.not.contain("测试成员");
       expect(logs).to.not.contain("6222020200112");
+    });
+  });
+
+  describe("enrolEnterprisePlan twice", () => {
+    it("refuses a second enrolment with 409 ALREADY_ENROLLED and keeps the stored name", async () => {
+      const planCode = `TWICE-${Date.now()}`;
+      expect((await operator.post("/v1/plans?wait=true", { planCode, employerCode: "91310000MA1FL0TWCE", vestingBpsByYear: [10000] })).status).to.equal(200);
+      const id = residentId();
+      expect((await bank.post(`/v1/plans/${planCode}/members?wait=true`, { residentId: id, name: "第一", serviceStart: "2024-01-01" })).status).to.equal(200);
+      const before = outboxSize();
+      const again = await bank.post(`/v1/plans/${planCode}/members?wait=true`, { residentId: id, name: "第二", serviceStart: "2024-01-01" });
+      expect(again.status).to.equal(409);
+      expect(again.body).to.include({ code: "ALREADY_ENROLLED", field: "residentId" });
+      expect(gateway.store.members.byResidentId(id)!.name).to.equal("第一");
+      expect(outboxSize()).to.equal(before);
+    });
+  });
+
+  describe("JSON numbers with a decimal point or an exponent", () => {
+    for (const [literal, suggestion] of [["100.00", /send 10000 for ¥100\.00/], ["1e5", /write it as 100000/], ["0.5", /send 50 for ¥0\.5/]] as const) {
+      it(`refuses amount ${literal} with 400 VALIDATION_FAILED naming amount, and writes nothing`, async () => {
+        const before = outboxSize();
+        const raw = `{"residentId":"${residentId()}","amount":${literal},"bookedAt":"${isoNow(-60)}","bankReference":"DEC-${literal}"}`;
+        const res = await bank.post("/v1/contributions", raw, { "content-type": "application/json" });
+        expect(res.status).to.equal(400);
+        expect(res.body).to.include({ code: "VALIDATION_FAILED", field: "amount" });
+        expect(res.body.message).to.contain(`amount must be an integer number of fen (分); ${literal} is not allowed`);
+        expect(res.body.message).to.match(suggestion);
+        expect(outboxSize()).to.equal(before);
+      });
+    }
+
+    it("names the nested field of a decimal amount inside a batch (items.1.amount)", async () => {
+      const raw = `{"bankReference":"DEC-B","items":[{"residentId":"${residentId()}","amount":100,"bookedAt":"${isoNow(-60)}"},{"residentId":"${residentId()}","amount":2.50,"bookedAt":"${isoNow(-60)}"}]}`;
+      const res = await bank.post("/v1/contribution-batches", raw, { "content-type": "application/json" });
+      expect(res.status).to.equal(400);
+      expect(res.body).to.include({ code: "VALIDATION_FAILED", field: "items.1.amount" });
+      expect(res.body.message).to.contain("send 250 for ¥2.50");
+    });
+
+    it("still accepts the same amount written as an integer (10000)", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      const raw = `{"residentId":"${id}","amount":10000,"bookedAt":"${isoNow(-60)}","bankReference":"INT-${id}"}`;
+      const res = await bank.post("/v1/contributions?wait=true", raw, { "content-type": "application/json" });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.balances.balance).to.equal("10000");
+    });
+  });
+
+  describe("amounts beyond what the ledger takes (uint64 fen)", () => {
+    const MAX = "18446744073709551615";
+    it("refuses a standing contribution of 99999999999999999999999999 fen with 400 stating the limit, and stores nothing", async () => {
+      const { residentId: id } = await openAccount();
+      const res = await bank.post("/v1/standing-contributions", { residentId: id, amount: "99999999999999999999999999", dayOfMonth: 1, firstMonth: "2999-01" });
+      expect(res.status).to.equal(400);
+      expect(res.body).to.include({ code: "VALIDATION_FAILED", field: "amount" });
+      expect(res.body.message).to.contain(MAX);
+    });
+
+    it("accepts a standing contribution of exactly the uint64 maximum and refuses one fen more", async () => {
+      const { residentId: id } = await openAccount();
+      const atMax = await bank.post("/v1/standing-contributions", { residentId: id, amount: MAX, dayOfMonth: 1, firstMonth: "2999-01" });
+      expect(atMax.status, JSON.stringify(atMax.body)).to.equal(201);
+      const over = await bank.post("/v1/standing-contributions", { residentId: id, amount: (BigInt(MAX) + 1n).toString(), dayOfMonth: 1, firstMonth: "2999-01" });
+      expect(over.status).to.equal(400);
+      expect(over.body.field).to.equal("amount");
+      expect(gateway.services.standing.get({ institution: "bank", role: "BANK" }, atMax.body.instructionId).amount).to.equal(MAX);
+    });
+
+    it("refuses contribution, batch and return amounts over the limit with the limit in the message", async () => {
+      const one = await bank.post("/v1/contributions", { residentId: residentId(), amount: (BigInt(MAX) + 1n).toString(), bookedAt: isoNow(-60), bankReference: "BIG" });
+      expect(one.body).to.include({ code: "VALIDATION_FAILED", field: "amount" });
+      expect(one.body.message).to.contain(`at most ${MAX} fen`);
+      const batch = await bank.post("/v1/contribution-batches", { bankReference: "BIG", items: [{ residentId: residentId(), amount: "1" + MAX, bookedAt: isoNow(-60) }] });
+      expect(batch.body).to.include({ code: "VALIDATION_FAILED", field: "items.0.amount" });
+      const ret = await investmentManager.post("/v1/return-batches", { batchReference: "BIG", items: [{ accountId: "0x" + "11".repeat(32), amount: "9223372036854775808" }] });
+      expect(ret.body).to.include({ code: "VALIDATION_FAILED", field: "items.0.amount" });
+      expect(ret.body.message).to.contain("9223372036854775807");
+    });
+
+    it("fails an outbox operation whose amount cannot be encoded (OPERATION_NOT_ENCODABLE) and moves the bank's queue on", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      // What the old standing-contribution path let through: an amount beyond uint64 in the outbox.
+      const jammed = gateway.store.operations.insert({
+        kind: "contribute", signer: "bank", institution: "bank",
+        request: { bankRef: "0x" + "ee".repeat(32), member: gateway.store.members.pseudonymOf(id), amount: "99999999999999999999999999", bookedAt: Math.floor(Date.now() / 1000) - 60 },
+      });
+      const next = await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 4_321, bookedAt: isoNow(-60), bankReference: `AFTER-JAM-${id}` });
+      expect(next.status, JSON.stringify(next.body)).to.equal(200);
+      const failed = await bank.waitForOperation(jammed.id);
+      expect(failed.state).to.equal("failed");
+      expect(failed.error.code).to.equal("OPERATION_NOT_ENCODABLE");
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.balances.balance).to.equal("4321");
+    });
+  });
+
+  describe("role-shaped account views", () => {
+    let member: { residentId: string; accountId: string; pensionReference: string };
+    before(async () => {
+      member = await openAccount();
+      expect((await bank.post("/v1/contributions?wait=true", { residentId: member.residentId, amount: 30_000, bookedAt: isoNow(-60), bankReference: `VIEW-${member.residentId}` })).status).to.equal(200);
+    });
+
+    it("shows the social-security bureau only the account's status (getAccount and findAccount)", async () => {
+      for (const res of [await socialSecurity.get(`/v1/accounts/${member.accountId}`), await socialSecurity.post("/v1/accounts/query", { residentId: member.residentId })]) {
+        expect(res.status).to.equal(200);
+        expect(res.body).to.deep.equal({ view: "socialSecurity", accountId: member.accountId, kind: "PersonalPension", status: "Active", eligibility: [] });
+      }
+    });
+
+    it("shows the social-security bureau the member's active attestations with their CST effective date", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      const recorded = await socialSecurity.post("/v1/eligibility?wait=true", { residentId: id, qualifyingEvent: "LossOfWorkCapacity", effectiveDate: "2025-03-01", evidenceReference: `V-${id}` });
+      expect(recorded.status, JSON.stringify(recorded.body)).to.equal(200);
+      const res = await socialSecurity.get(`/v1/accounts/${accountId}`);
+      expect(res.body.eligibility).to.deep.equal([{ qualifyingEvent: "LossOfWorkCapacity", effectiveDate: "2025-03-01" }]);
+      expect(res.body).to.not.have.property("balances");
+    });
+
+    it("shows the tax bureau only contributions (this year's, deductible) and withholding, no holder data", async () => {
+      for (const res of [await taxBureau.get(`/v1/accounts/${member.accountId}`), await taxBureau.post("/v1/accounts/query", { residentId: member.residentId })]) {
+        expect(res.status).to.equal(200);
+        expect(Object.keys(res.body).sort()).to.deep.equal(["accountId", "contributions", "display", "kind", "view", "withholding"]);
+        expect(res.body.view).to.equal("taxBureau");
+        expect(res.body.contributions.personalTotal).to.equal("30000");
+        expect(res.body.contributions.thisYear).to.include({ contributed: "30000", deductible: "30000", cap: String(CAP) });
+        expect(res.body.withholding).to.deep.equal({ payoutsGross: "0", taxWithheld: "0" });
+        expect(JSON.stringify(res.body)).to.not.match(/holder|balance|测试成员|residentId/);
+      }
+    });
+
+    it("shows the auditor balances without holder, and the bank and the operator with the holder", async () => {
+      const audit = await auditor.get(`/v1/accounts/${member.accountId}`);
+      expect(audit.body.balances.balance).to.equal("30000");
+      expect(audit.body).to.not.have.property("holder");
+      for (const client of [bank, operator]) {
+        const res = await client.get(`/v1/accounts/${member.accountId}`);
+        expect(res.body.holder.name).to.equal("测试成员");
+        expect(res.body.balances.balance).to.equal("30000");
+      }
+    });
+  });
+
+  describe("request handling details", () => {
+    it("accepts the scheme in lowercase (Authorization: bearer …)", async () => {
+      const res = await fetch(`${gateway.url}/v1/operations/00000000-0000-4000-8000-000000000000`, { headers: { Authorization: `bearer ${stack.tokens.auditor}` } });
+      expect(res.status).to.equal(404);
+      expect(((await res.json()) as { code: string }).code).to.equal("OPERATION_NOT_FOUND");
+    });
+
+    it("answers a wrong method on an existing path with 405 and an Allow header", async () => {
+      const res = await bank.request("PUT", "/v1/contributions", {});
+      expect(res.status).to.equal(405);
+      expect(res.body.code).to.equal("METHOD_NOT_ALLOWED");
+      expect(res.headers.get("allow")).to.equal("POST");
+      const onAccount = await bank.delete(`/v1/accounts/0x${"12".repeat(32)}`);
+      expect(onAccount.status).to.equal(405);
+      expect(onAccount.headers.get("allow")).to.equal("GET, HEAD");
+    });
+
+    it("explains validation errors in sentences naming the field, Chinese first", async () => {
+      const missing = await bank.post("/v1/personal-accounts", { name: "某人", bankCard: "6222020200112233445" });
+      expect(missing.body).to.include({ field: "residentId", message: "缺少字段 residentId / residentId is required" });
+      const extra = await bank.post("/v1/personal-accounts", { residentId: residentId(), name: "某人", bankCard: "6222020200112233445", foo: 1 });
+      expect(extra.body.field).to.equal("foo");
+      expect(extra.body.message).to.match(/^不认识的字段 foo.*Unrecognized key "foo"/);
+    });
+
+    it("names residentId (not accountId) when findAccount finds no account for a resident", async () => {
+      const res = await bank.post("/v1/accounts/query", { residentId: residentId() });
+      expect(res.status).to.equal(404);
+      expect(res.body).to.include({ code: "ACCOUNT_UNKNOWN", field: "residentId" });
+    });
+
+    it("says a frozen account is frozen (details.status Frozen) when a contribution is refused", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      expect((await operator.post(`/v1/accounts/${accountId}/freeze?wait=true`, { reasonCode: "COURT_ORDER" })).status).to.equal(200);
+      const refused = await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 1, bookedAt: isoNow(-60), bankReference: `FROZEN-${id}` });
+      expect(refused.body.code).to.equal("ACCOUNT_STATUS_INVALID");
+      expect(refused.body.details.status).to.equal("Frozen");
+      expect(refused.body.message).to.contain("The account is frozen");
+    });
+
+    it("returns a useful result for a contribution: accountId, amount, year and the room left", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      const res = await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 12_345, bookedAt: isoNow(-60), bankReference: `RES-${id}` });
+      expect(res.status).to.equal(200);
+      expect(res.body.result).to.include({ accountId, amount: "12345", contributedThisYear: "12345", remainingThisYear: String(CAP - 12_345) });
+      expect(res.body.result.year).to.be.a("number");
+    });
+
+    it("reports the outbox's oldest pending age and limits in /healthz", async () => {
+      const res = await anonymous.get("/healthz");
+      expect(res.body.outbox).to.have.property("oldestPendingAgeSeconds");
+      expect(res.body.outbox.limits).to.deep.equal({ maxAgeSeconds: 300, maxAttempts: 20 });
+      expect(res.body.outbox.stalled).to.equal(false);
     });
   });
 

@@ -49,6 +49,30 @@ async function expectIndexMatchesChain(stack: TestStack): Promise<void> {
   }
 }
 
+/**
+ * Copies anvil's state file once it was dumped after `afterMs`. anvil replaces the file on each dump, so between
+ * two looks it may briefly not exist: such a look is simply repeated.
+ */
+async function copyAfterNextDump(stateFile: string, copy: string, afterMs: number): Promise<void> {
+  const dumpedAt = () => {
+    try {
+      return statSync(stateFile).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  while (dumpedAt() <= afterMs + 100) await new Promise((r) => setTimeout(r, 200));
+  for (let tries = 0; ; tries++) {
+    try {
+      copyFileSync(stateFile, copy);
+      return;
+    } catch (error) {
+      if (tries > 20) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 function readOperation(stack: TestStack, operationId: string) {
   const store = openStore(stack.dataDir, { pseudonymKey: stack.config.secrets.pseudonymKey, vaultKey: stack.config.secrets.vaultKey });
   try {
@@ -159,8 +183,7 @@ describe("crash recovery: every acknowledged operation reaches the chain exactly
       const stateFile = path.join(stack.dataDir, "chain", "state.json");
       const olderFile = path.join(stack.dataDir, "chain", "older-state.json");
       const dumpedAfter = Date.now();
-      while (statSync(stateFile).mtimeMs <= dumpedAfter + 100) await new Promise((r) => setTimeout(r, 200));
-      copyFileSync(stateFile, olderFile);
+      await copyAfterNextDump(stateFile, olderFile, dumpedAfter);
 
       const lost = [];
       for (const n of [1, 2]) {
@@ -219,8 +242,7 @@ describe("crash recovery: every acknowledged operation reaches the chain exactly
         const stateFile = path.join(stack.dataDir, "chain", "state.json");
         const olderFile = path.join(stack.dataDir, "chain", "older-state.json");
         const dumpedAfter = Date.now();
-        while (statSync(stateFile).mtimeMs <= dumpedAfter + 100) await new Promise((r) => setTimeout(r, 200));
-        copyFileSync(stateFile, olderFile);
+        await copyAfterNextDump(stateFile, olderFile, dumpedAfter);
         const lost = await bank.post("/v1/contributions?wait=true", { residentId, amount: 777, bookedAt: isoNow(-60), bankReference: `LAG-${residentId}` });
         expect(lost.status).to.equal(200);
         const lostBlock = gateway.store.operations.get(lost.body.operationId)!.blockNumber!;

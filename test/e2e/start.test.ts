@@ -5,10 +5,10 @@
  */
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ApiClient, freePort, isoNow, newResidentId, projectRoot } from "./harness.js";
+import { ApiClient, createTestStack, freePort, isoNow, newResidentId, projectRoot } from "./harness.js";
 
 interface StartedStack {
   child: ChildProcess;
@@ -62,6 +62,16 @@ describe("npm start (scripts/start.ts)", function () {
       running.child.kill("SIGINT");
       await running.exited;
     }
+    // An anvil orphaned by a failed test (its start process SIGKILLed): stop it by its pid file.
+    const pidFile = path.join(dataDir, "chain", "anvil.pid");
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, "utf8").trim());
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dataDir)) process.kill(pid, "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -93,7 +103,12 @@ describe("npm start (scripts/start.ts)", function () {
     expect(first).to.contain(`${gatewayUrl}/docs`);
     expect(first).to.contain(`${gatewayUrl}/healthz`);
     expect(first).to.contain("接口 API");
-    const token = /pl_bank_[A-Za-z0-9_-]+/.exec(first)![0];
+    // stdout is a pipe here, not a terminal: the credentials go to a 0600 file, never to the captured output.
+    const credentialsFile = path.join(dataDir, "initial-credentials.txt");
+    expect(first).to.not.match(/pl_[a-zA-Z]+_[A-Za-z0-9_-]{20,}/);
+    expect(first).to.contain(credentialsFile);
+    expect(statSync(credentialsFile).mode & 0o777).to.equal(0o600);
+    const token = /^bank=(pl_bank_[A-Za-z0-9_-]+)$/m.exec(readFileSync(credentialsFile, "utf8"))![1]!;
     expect(statSync(path.join(dataDir, "secrets.json")).mode & 0o777).to.equal(0o600);
     expect(existsSync(path.join(dataDir, "deployment.json"))).to.equal(true);
 
@@ -117,5 +132,56 @@ describe("npm start (scripts/start.ts)", function () {
     expect(account.body.balances.balance).to.equal("2468");
     const op = await bank.get(`/v1/operations/${opened.body.operationId}`);
     expect(op.body.state).to.equal("succeeded");
+    lastState = { token, accountId };
+  });
+
+  let lastState: { token: string; accountId: string } | undefined;
+
+  it("comes up again with its state intact after the start process was SIGKILLed (its anvil orphaned)", async () => {
+    expect(lastState, "the previous test left a running stack").to.not.equal(undefined);
+    const pidFile = path.join(dataDir, "chain", "anvil.pid");
+    const orphanPid = Number(readFileSync(pidFile, "utf8").trim());
+    const gatewayUrl = `http://127.0.0.1:${env.PORT}`;
+    const bank = new ApiClient(gatewayUrl, lastState!.token);
+    running!.child.kill("SIGKILL");
+    await running!.exited;
+    // The orphan still runs on our state file…
+    expect(readFileSync(`/proc/${orphanPid}/cmdline`, "utf8")).to.contain(path.join(dataDir, "chain", "state.json"));
+
+    running = await npmStart(env);
+    const third = running.output();
+    expect(third).to.contain(`stopped an earlier anvil (pid ${orphanPid})`);
+    expect(third).to.contain("Reusing the ledger");
+    let orphanGone = false;
+    try {
+      orphanGone = !readFileSync(`/proc/${orphanPid}/cmdline`, "utf8").includes("anvil");
+    } catch {
+      orphanGone = true;
+    }
+    expect(orphanGone).to.equal(true);
+    const account = await bank.get(`/v1/accounts/${lastState!.accountId}`);
+    expect(account.status).to.equal(200);
+    expect(account.body.balances.balance).to.equal("2468");
+    running.child.kill("SIGINT");
+    expect(await running.exited).to.equal(0);
+    expect(running.output()).to.contain("Stopped; chain state saved.");
+  });
+
+  it("with CHAIN_RPC_URL (an external node) stops without claiming to have saved the chain, and leaves the node running", async () => {
+    const stack = await createTestStack();
+    try {
+      const external = await npmStart({ ...stack.env, PORT: String(await freePort()), LOG_LEVEL: "warn" });
+      expect(external.output()).to.not.contain("Starting the local chain");
+      external.child.kill("SIGINT");
+      expect(await external.exited).to.equal(0);
+      expect(external.output()).to.not.contain("chain state saved");
+      expect(external.output()).to.contain("the external chain node was left running");
+      const res = await fetch(stack.env.CHAIN_RPC_URL!, {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      expect(res.status).to.equal(200);
+    } finally {
+      await stack.destroy();
+    }
   });
 });

@@ -58,6 +58,12 @@ describe("tax bureau, access and calculators (real chain and database)", functio
       expect(certificate.certificateHash).to.equal(certificateHashOf(certificate));
     });
 
+    it("shows the tax bureau the same gross paid and tax withheld on the account as on the certificate", async () => {
+      const certificate = await certificateOf(taxpayer);
+      const account = expectStatus(await stack.api("taxBureau", "POST", "/v1/accounts/query", { residentId: taxpayer }), 200, "account");
+      expect(account.withholding).to.deep.equal({ payoutsGross: certificate.payouts.gross, taxWithheld: certificate.payouts.taxWithheld });
+    });
+
     it("certifies a contributor below the cap with the whole contribution deductible and no payouts", async () => {
       const certificate = await certificateOf(saver);
       expect(certificate.contributions).to.include({ total: "100000", deductible: "100000" });
