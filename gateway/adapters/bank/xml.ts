@@ -61,8 +61,10 @@ const parser = new XMLParser({
   isArray: (_name, _path, _isLeaf, isAttribute) => !isAttribute,
 });
 
+/** A byte count for messages: whole bytes, or MiB with one decimal rounded down (integer arithmetic). */
 function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : `${n} bytes`;
+  const MiB = 1024 * 1024;
+  return n >= MiB ? `${Math.floor(n / MiB)}.${Math.floor(((n % MiB) * 10) / MiB)} MiB` : `${n} bytes`;
 }
 
 function decode(input: Uint8Array): string {
