@@ -14,10 +14,11 @@ import { createLedgerReader } from "../../gateway/chain/ledgerReader.js";
 import { camt054BatchReference } from "../../gateway/services/bank/incoming.js";
 import { residentIdCheckCharacter } from "../../gateway/domain/residentId.js";
 import type { RunningGateway } from "../../gateway/gateway.js";
+import { SHARED_ISO20022_DIR } from "../gateway/adapters/bank/samples.js";
 import { ApiClient, createTestStack, isoNow, newResidentId, projectRoot, startInProcessGateway, type TestStack } from "./harness.js";
 
 const FIXTURES = path.join(projectRoot, "test", "fixtures", "iso20022");
-const SHARED = path.resolve(projectRoot, "..", "shared", "data", "iso20022");
+const SHARED = SHARED_ISO20022_DIR;
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
 /** The members our samples name: pension reference serials 1–5 with the bound cards the samples pay from. */
 const SAMPLE_CARDS = ["6217000000000000011", "6217000000000000029", "6217000000000000037", "6217000000000000045", "6217000000000000052"];
