@@ -2,6 +2,8 @@
  * One claim of each kind from the bureau's notification to the bank's payment instruction, on the real stack
  * (anvil + SQLite + the gateway over HTTP): automatic approval, rejection, manual review, inheritance — plus a
  * claim still pending when the settlement run starts. Each test uses its own members and its own settlement run.
+ * Each paid claim's recorded times (attestation → decision → first payment) are written to
+ * test-artifacts/claims-timeline.json (git-ignored) for the record.
  */
 import { expect } from "chai";
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from "node:fs";
@@ -29,12 +31,19 @@ interface IndexedPayoutRow {
 describe("claims from notification to payment instruction (real chain and database)", function () {
   this.timeout(120_000);
   let stack: ClaimsStack;
+  const timeline: { kind: string; claimId: string; status: string; rule: string | null; runId: number | null; times: unknown; durations: unknown }[] = [];
+  const record = (kind: string, claim: { claimId: string; status: string; decision: { rule: string | null } | null; firstPayment: { runId: number } | null; times: unknown; durations: unknown }) =>
+    timeline.push({
+      kind, claimId: claim.claimId, status: claim.status, rule: claim.decision?.rule ?? null, runId: claim.firstPayment?.runId ?? null, times: claim.times, durations: claim.durations,
+    });
 
   before(async () => {
     stack = await startClaimsStack();
   });
   after(async () => {
     await stack?.stop();
+    mkdirSync("test-artifacts", { recursive: true });
+    writeFileSync(path.join("test-artifacts", "claims-timeline.json"), JSON.stringify(timeline, null, 2) + "\n");
   });
 
   const balanceOf = async (accountId: string) =>
@@ -92,6 +101,7 @@ describe("claims from notification to payment instruction (real chain and databa
 
     const instruction = paymentInstruction(paid.firstPayment.runId);
     expect(instruction.xml).to.contain(`<EndToEndId>${paid.firstPayment.payoutId}</EndToEndId>`);
+    record("automaticApproval", paid);
     expect(instruction.xml).to.contain("张三");
     expect(instruction.controlSumFen).to.be.at.least(gross - tax);
   });
@@ -114,6 +124,7 @@ describe("claims from notification to payment instruction (real chain and databa
     expect(claim.operation).to.equal(null);
     expect(claim.times.decidedAt).to.be.a("string");
     expect(await stack.footprint()).to.deep.equal(before);
+    record("rejection", claim);
   });
 
   it("rejects an enterprise-annuity claim on an event that applies to personal pension only", async () => {
@@ -181,6 +192,7 @@ describe("claims from notification to payment instruction (real chain and databa
     expect(paid.firstPayment.gross).to.equal((balance / BigInt(months)).toString());
     expect(paid.durations.attestationToFirstPaymentSeconds).to.be.a("number");
     expect(paymentInstruction(paid.firstPayment.runId).xml).to.contain("王五");
+    record("manualReview", paid);
   });
 
   it("turns a death notification dropped in the inbox into an inheritance paid to the heirs by their shares", async () => {
@@ -242,6 +254,7 @@ describe("claims from notification to payment instruction (real chain and databa
     expect(paid.durations.attestationToFirstPaymentSeconds).to.be.a("number");
     const xml = paymentInstruction(paid.firstPayment.runId).xml;
     expect(xml).to.contain("赵一").and.to.contain("赵二").and.to.contain(heirs[1]!.bankCard);
+    record("inheritance", paid);
     expect(BigInt(expectStatus(await stack.api("bank", "GET", `/v1/accounts/${accountId}`), 200, "account").balances.balance)).to.equal(0n);
   });
 
@@ -271,5 +284,6 @@ describe("claims from notification to payment instruction (real chain and databa
     expect(paid.status).to.equal("approved");
     expect(paid.firstPayment.gross).to.equal("120000");
     expect(paid.firstPayment.tax).to.equal("3600");
+    record("pendingAtSettlement", paid);
   });
 });
