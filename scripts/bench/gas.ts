@@ -13,7 +13,7 @@ const MEMBERS = 500;
 const CONTRIBUTION_FEN = 50_000n; // ¥500.00 per member per month
 const TARGETS = { contributionBatchPerMember500: 10_000, settlementPerPayout500: 15_000 } as const;
 
-const { ethers, ignition } = await network.connect();
+const { ethers, ignition } = await network.create();
 const [, operator, bank, socialSecurity, taxBureau, investmentManager, keeper] = await ethers.getSigners();
 const { ledger } = await ignition.deploy(PensionLedgerModule, {
   parameters: {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { CHAIN_START, Event, Mode, Status, ZERO, accountId, conserved, cst, deployLedger, latest, member, ref } from "./helpers/ledger.js";
 
-const connection = await network.connect({ override: { initialDate: CHAIN_START } });
+const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
 const START = cst(2026, 12, 3, 10);
 const SERVICE_START = cst(2024, 3, 15, 9);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-const { ethers } = await network.connect();
+const { ethers } = await network.create();
 
 describe("BenchToken (gas benchmark reference)", function () {
   describe("mintBatch", function () {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { CHAIN_START, CAP, Event, Status, ZERO, accountId, cst, deployLedger, latest, member, openAccount, ref } from "./helpers/ledger.js";
 
-const connection = await network.connect({ override: { initialDate: CHAIN_START } });
+const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
 
 /** Fixed calendar: the chain starts on 2026-12-03 10:00 CST. */

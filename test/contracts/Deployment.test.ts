@@ -9,7 +9,7 @@ import { RoleVerificationError, verifyRoles } from "../../deploy/verifyRoles.js"
 import type { PensionLedger } from "../../types/index.js";
 import { CHAIN_START, CAP } from "./helpers/ledger.js";
 
-const connection = await network.connect({ override: { initialDate: CHAIN_START } });
+const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, ignition, networkHelpers } = connection;
 const EIP170_LIMIT = 24_576;
 
@@ -61,7 +61,7 @@ describe("PensionLedger deployment", function () {
       });
       const deploymentId = `test-idempotence-${process.pid}`;
       try {
-        const remote = await network.connect({ network: "localhost", override: { url: `http://127.0.0.1:${port}` } });
+        const remote = await network.create({ network: "localhost", override: { url: `http://127.0.0.1:${port}` } });
         await waitForNode(remote.ethers.provider);
         const [, operator, bank, socialSecurity, taxBureau, investmentManager, keeper] = await remote.ethers.getSigners();
         const parameters = {

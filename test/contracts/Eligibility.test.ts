@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { CHAIN_START, Event, Mode, ZERO, cst, deployLedger, latest, openAccount, ref } from "./helpers/ledger.js";
 
-const connection = await network.connect({ override: { initialDate: CHAIN_START } });
+const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
 const START = cst(2026, 12, 3, 10);
 /** 2025-09-01 00:00 CST: the personal-pension-only events qualify from this moment. */

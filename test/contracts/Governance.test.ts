@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { CHAIN_START, CAP, cst, deployLedger, latest, openAccount, ref } from "./helpers/ledger.js";
 
-const connection = await network.connect({ override: { initialDate: CHAIN_START } });
+const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
 
 async function governanceFixture() {

@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import { settlementProof, settlementRoot, type SettledPayout } from "../../deploy/settlementMerkle.js";
 import { CHAIN_START, Event, Mode, PayoutStatus, Status, ZERO, accountId, conserved, cst, deployLedger, latest, member, openAccount, ref, type Ledger } from "./helpers/ledger.js";
 
-const connection = await network.connect({ override: { initialDate: CHAIN_START } });
+const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
 const START = cst(2026, 12, 3, 10);
 

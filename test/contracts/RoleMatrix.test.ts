@@ -5,7 +5,7 @@ import { settlementProof, type SettledPayout } from "../../deploy/settlementMerk
 import type { PensionLedger } from "../../types/index.js";
 import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref, type Ledger } from "./helpers/ledger.js";
 
-const connection = await network.connect({ override: { initialDate: CHAIN_START } });
+const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
 
 type Institution = "operator" | "bank" | "socialSecurity" | "taxBureau" | "investmentManager" | "keeper" | "outsider";

@@ -3,7 +3,7 @@ import type { Result } from "ethers";
 import { network } from "hardhat";
 import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref } from "./helpers/ledger.js";
 
-const connection = await network.connect({ override: { initialDate: CHAIN_START } });
+const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
 
 async function busyLedgerFixture() {

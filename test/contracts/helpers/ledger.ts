@@ -11,7 +11,7 @@ import type { PensionLedger } from "../../../types/index.js";
 export const ZERO = `0x${"0".repeat(64)}`;
 /**
  * Every test chain starts on 2026-12-03 10:00 CST (02:00 UTC), whatever today's date: the rules are calendar rules,
- * so the tests must not depend on when they run. Use as `network.connect({ override: { initialDate: CHAIN_START } })`.
+ * so the tests must not depend on when they run. Use as `network.create({ override: { initialDate: CHAIN_START } })`.
  */
 export const CHAIN_START = "2026-12-03T02:00:00Z";
 export const CAP = 1_200_000n; // fen per member per CST calendar year (12,000 yuan)
