@@ -121,7 +121,7 @@ function loadOrCreateSecrets(dataDir: string, create: boolean): Record<string, s
   if (!create) {
     throw new ConfigError(`PSEUDONYM_KEY, VAULT_KEY, KEYSTORE_PASSWORD: not set and ${file} does not exist (run npm start once)`);
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets = {
     PSEUDONYM_KEY: randomBytes(32).toString("hex"),
     VAULT_KEY: randomBytes(32).toString("hex"),

@@ -10,7 +10,7 @@ export const ERROR_CATALOG = {
   NOT_FOUND: { status: 404, en: "Not found." },
   UNAUTHENTICATED: { status: 401, en: "Missing or invalid credential." },
   FORBIDDEN_FOR_ROLE: { status: 403, en: "This credential's role may not perform this operation." },
-  IDEMPOTENCY_KEY_REUSED: { status: 409, en: "The Idempotency-Key was used with a different request body." },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, en: "The Idempotency-Key was already used for a different request (another body, or another operation)." },
   PAYLOAD_TOO_LARGE: { status: 413, en: "The request body is larger than the limit." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, en: "Unsupported content type." },
   METHOD_NOT_ALLOWED: { status: 405, en: "This path does not support this HTTP method (see the Allow header)." },

@@ -17,7 +17,8 @@ export function describeIssue(issue: Issue): { field: string; message: string } 
   const name = field || "body";
   switch (issue.code) {
     case "unrecognized_keys": {
-      const keys = (issue.keys as string[] | undefined) ?? [];
+      // A key is echoed back to name it, but a run of digits in it may be an ID or card number sent by mistake.
+      const keys = ((issue.keys as string[] | undefined) ?? []).map((k) => k.slice(0, 64).replace(/[0-9]{6,}/g, (d) => "*".repeat(d.length)));
       const key = keys[0] ?? "?";
       field = field ? `${field}.${key}` : key;
       return { field, message: `不认识的字段 ${keys.join(", ")}，请删除 / Unrecognized key "${keys.join('", "')}": this request has no such field; remove it.` };
@@ -75,6 +76,15 @@ export function toAppError(error: unknown): AppError {
   }
   if (e?.type === "entity.parse.failed") return new AppError("VALIDATION_FAILED", "The request body is not valid JSON.", { field: "body" });
   if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") return new AppError("UNSUPPORTED_MEDIA_TYPE", ERROR_CATALOG.UNSUPPORTED_MEDIA_TYPE.en);
+  // The body parser's other client errors: a body that does not decompress as its Content-Encoding says
+  // (zlib, brotli, zstd errors), an aborted upload, a length that does not match Content-Length.
+  if (typeof e?.status === "number" && e.status >= 400 && e.status < 500) {
+    return new AppError(
+      "VALIDATION_FAILED",
+      "请求正文无法读取（与 Content-Encoding 或 Content-Length 不符）/ The request body could not be read: it does not match its Content-Encoding (e.g. not really gzip) or Content-Length.",
+      { field: "body", details: { reason: "unreadable body" } },
+    );
+  }
   return new AppError("INTERNAL", ERROR_CATALOG.INTERNAL.en, { cause: error });
 }
 

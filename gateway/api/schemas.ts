@@ -51,14 +51,30 @@ export const residentId = z
   .min(1)
   .max(32)
   .openapi({ description: "Resident ID number (GB 11643-1999, 18 characters). Validated: length, characters, check character, birth date.", example: "11010519491231002X" });
-export const personName = z.string().trim().min(1).max(64).openapi({ description: "The member's name (stored encrypted, never on chain).", example: "张三" });
+export const personName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\p{Cc}\p{Cf}\p{Co}\p{Cn}\u2028\u2029\uFFFD]*$/u, "不能含控制字符或无法识别的字符 / must not contain control, format or unassigned characters (or U+FFFD)")
+  .openapi({ description: "The member's name (stored encrypted, never on chain).", example: "张三" });
 export const bankCard = z.string().regex(/^[0-9]{12,19}$/, "must be 12 to 19 digits").openapi({ description: "The bound bank card number (stored encrypted; only a keyed hash goes on chain).", example: "6222020200112233445" });
 export const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hexadecimal characters");
 export const accountId = bytes32.openapi({ description: "Ledger account id (keccak256(member, plan)), as returned by openAccount / enrolEnterprisePlan.", example: "0x" + "ab".repeat(32) });
 export const reference = (description: string) => z.string().trim().min(1).max(140).openapi({ description, example: "E2E-20261203-000123" });
-export const reasonCode = z.string().regex(/^[A-Z0-9_]{1,31}$/, "must be 1 to 31 of A-Z, 0-9, _").openapi({ description: "A short reason code (no personal data).", example: "COURT_ORDER" });
-export const isoDate = z.iso.date().openapi({ description: "A date, YYYY-MM-DD, in China Standard Time.", example: "2026-12-01" });
-export const isoDateTime = z.iso.datetime({ offset: true }).openapi({ description: "An instant, ISO 8601 with offset.", example: "2026-12-03T10:00:00+08:00" });
+/**
+ * A reason code goes on chain as bytes32 text for everyone to read, so it may hold no number at all: an ID,
+ * card or case number typed into it would be published for good.
+ */
+export const reasonCode = z
+  .string()
+  .regex(/^[A-Z][A-Z_]{0,30}$/, "必须是 1 到 31 个大写字母或下划线、以字母开头，不能含数字（原因代码会上链，不可填写证件号、卡号或案号）/ must be 1 to 31 of A-Z and _, starting with a letter, with no digits (it goes on chain: never an ID, card or case number)")
+  .openapi({ description: "A short reason code, A-Z and _ only (it goes on chain, so no digits and no personal data).", example: "COURT_ORDER" });
+/** The ledger's times are unsigned seconds since 1970-01-01T00:00:00Z: nothing earlier can be recorded. */
+const notBeforeEpoch = (value: string) => Date.parse(value.length === 10 ? `${value}T00:00:00+08:00` : value) >= 0;
+const EPOCH_MESSAGE = "不能早于 1970-01-01 / must not be before 1970-01-01 (the ledger records time from the Unix epoch)";
+export const isoDate = z.iso.date().refine(notBeforeEpoch, EPOCH_MESSAGE).openapi({ description: "A date, YYYY-MM-DD, in China Standard Time.", example: "2026-12-01" });
+export const isoDateTime = z.iso.datetime({ offset: true }).refine(notBeforeEpoch, EPOCH_MESSAGE).openapi({ description: "An instant, ISO 8601 with offset.", example: "2026-12-03T10:00:00+08:00" });
 export const qualifyingEvent = z.enum(QUALIFYING_EVENTS.slice(1) as [string, ...string[]]).openapi({ description: "The certified qualifying event." });
 export const payoutMode = z.enum(PAYOUT_MODES.slice(1) as [string, ...string[]]);
 const month = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, "must be YYYY-MM");

@@ -101,7 +101,7 @@ export async function stopOrphanedAnvil(stateFile: string, graceMs = 15_000): Pr
 
 export async function startAnvil(options: AnvilOptions): Promise<RunningAnvil> {
   if (!existsSync(options.binary)) throw new Error(`anvil not found at ${options.binary}: run npm ci`);
-  mkdirSync(path.dirname(options.stateFile), { recursive: true });
+  mkdirSync(path.dirname(options.stateFile), { recursive: true, mode: 0o700 });
   const stateFile = path.resolve(options.stateFile);
   const url = `http://127.0.0.1:${options.port}`;
   const pidFile = anvilPidFile(stateFile);

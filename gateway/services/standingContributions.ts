@@ -84,11 +84,31 @@ export class StandingContributionService {
     });
   }
 
-  create(caller: Caller, input: { residentId: string; amount: bigint; dayOfMonth: number; firstMonth?: string }): StandingInstructionView {
+  async create(caller: Caller, input: { residentId: string; amount: bigint; dayOfMonth: number; firstMonth?: string }): Promise<StandingInstructionView> {
     const now = this.deps.clock();
     const id = requireResidentId(input.residentId, { today: now });
     // Checked here too (not only in the API schema): an amount the ledger cannot take would fail every month.
     positive(input.amount, "amount");
+    const thisMonth = cstMonth(now);
+    const firstMonth = input.firstMonth ?? thisMonth;
+    const [year, month] = thisMonth.split("-").map(Number) as [number, number];
+    const horizon = `${year + 1}-${String(month).padStart(2, "0")}`;
+    if (firstMonth < thisMonth || firstMonth > horizon) {
+      throw new AppError(
+        "VALIDATION_FAILED",
+        `firstMonth 必须在 ${thisMonth} 至 ${horizon} 之间 / firstMonth must be between this month (${thisMonth}) and twelve months ahead (${horizon}); ${firstMonth} is not.`,
+        { field: "firstMonth", details: { firstMonth, from: thisMonth, to: horizon } },
+      );
+    }
+    // A monthly amount above the year's cap could never be credited: refuse it now rather than miss every month.
+    const cap = await this.deps.ledger.annualCap(Number(firstMonth.slice(0, 4)));
+    if (input.amount > cap) {
+      throw new AppError(
+        "VALIDATION_FAILED",
+        `amount ${formatFen(input.amount)} 超过年度缴费上限 ${formatFen(cap)} / amount ${formatFen(input.amount)} is above the annual cap of ${formatFen(cap)}: no month could ever be credited.`,
+        { field: "amount", details: { amount: input.amount.toString(), annualCap: cap.toString() } },
+      );
+    }
     return this.withIdempotency(caller, () => {
       const member = this.deps.store.members.byResidentId(id.id);
       if (!member || member.pensionSerial === null) {
@@ -96,7 +116,7 @@ export class StandingContributionService {
       }
       const instruction = this.deps.store.standing.insert({
         id: randomUUID(), institution: caller.institution, member: member.pseudonym, amount: input.amount, dayOfMonth: input.dayOfMonth,
-        firstMonth: input.firstMonth ?? cstMonth(now),
+        firstMonth,
       });
       return this.view(instruction);
     });

@@ -2,7 +2,7 @@
  * The gateway's SQLite file (Node's built-in `node:sqlite`, no native addon): WAL journal, numbered
  * migrations applied in order at open, and a synchronous transaction helper. Every repository takes this.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { MIGRATIONS } from "./migrations.js";
@@ -12,9 +12,13 @@ export class Database {
   private depth = 0;
 
   constructor(file: string) {
-    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(file);
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+    // The file holds the encrypted members vault and the credential hashes: readable by this user only.
+    if (file !== ":memory:") {
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+    }
     this.migrate();
   }
 

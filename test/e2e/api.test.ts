@@ -582,7 +582,9 @@ describe("gateway API (real chain, real SQLite file)", function () {
 
     it("cancels an instruction; cancelling again is 409 and a cancelled one is not executed", async () => {
       const { residentId: id } = await openAccount();
-      const created = await bank.post("/v1/standing-contributions", { residentId: id, amount: 100, dayOfMonth: 28, firstMonth: "2999-01" });
+      // Due this month from day 1: only the cancellation keeps it from executing.
+      const created = await bank.post("/v1/standing-contributions", { residentId: id, amount: 100, dayOfMonth: 1 });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const cancel = await bank.delete(`/v1/standing-contributions/${created.body.instructionId}`);
       expect(cancel.status).to.equal(200);
       expect(cancel.body.status).to.equal("cancelled");
@@ -728,20 +730,31 @@ describe("gateway API (real chain, real SQLite file)", function () {
     const MAX = "18446744073709551615";
     it("refuses a standing contribution of 99999999999999999999999999 fen with 400 stating the limit, and stores nothing", async () => {
       const { residentId: id } = await openAccount();
-      const res = await bank.post("/v1/standing-contributions", { residentId: id, amount: "99999999999999999999999999", dayOfMonth: 1, firstMonth: "2999-01" });
+      const res = await bank.post("/v1/standing-contributions", { residentId: id, amount: "99999999999999999999999999", dayOfMonth: 1 });
       expect(res.status).to.equal(400);
       expect(res.body).to.include({ code: "VALIDATION_FAILED", field: "amount" });
       expect(res.body.message).to.contain(MAX);
     });
 
-    it("accepts a standing contribution of exactly the uint64 maximum and refuses one fen more", async () => {
+    it("accepts a standing contribution of exactly the annual cap and refuses one fen more, which could never be credited", async () => {
       const { residentId: id } = await openAccount();
-      const atMax = await bank.post("/v1/standing-contributions", { residentId: id, amount: MAX, dayOfMonth: 1, firstMonth: "2999-01" });
-      expect(atMax.status, JSON.stringify(atMax.body)).to.equal(201);
-      const over = await bank.post("/v1/standing-contributions", { residentId: id, amount: (BigInt(MAX) + 1n).toString(), dayOfMonth: 1, firstMonth: "2999-01" });
+      const atCap = await bank.post("/v1/standing-contributions", { residentId: id, amount: CAP, dayOfMonth: 28 });
+      expect(atCap.status, JSON.stringify(atCap.body)).to.equal(201);
+      const over = await bank.post("/v1/standing-contributions", { residentId: id, amount: CAP + 1, dayOfMonth: 28 });
       expect(over.status).to.equal(400);
-      expect(over.body.field).to.equal("amount");
-      expect(gateway.services.standing.get({ institution: "bank", role: "BANK" }, atMax.body.instructionId).amount).to.equal(MAX);
+      expect(over.body).to.include({ code: "VALIDATION_FAILED", field: "amount" });
+      expect(over.body.details).to.deep.equal({ amount: String(CAP + 1), annualCap: String(CAP) });
+      expect(over.body.message).to.contain("¥12,000.00");
+      expect(gateway.services.standing.get({ institution: "bank", role: "BANK" }, atCap.body.instructionId).amount).to.equal(String(CAP));
+    });
+
+    it("refuses a standing contribution whose first month is past or more than twelve months ahead", async () => {
+      const { residentId: id } = await openAccount();
+      for (const firstMonth of ["2020-01", "9999-12"]) {
+        const res = await bank.post("/v1/standing-contributions", { residentId: id, amount: 100, dayOfMonth: 1, firstMonth });
+        expect(res.status, firstMonth).to.equal(400);
+        expect(res.body).to.include({ code: "VALIDATION_FAILED", field: "firstMonth" });
+      }
     });
 
     it("refuses contribution, batch and return amounts over the limit with the limit in the message", async () => {

@@ -82,7 +82,7 @@ export function apiRoutes(services: Services): RouteDefinition[] {
       summary: "Set a standing monthly contribution (设置自动缴费)",
       description: "Executed by the gateway once per month (CST) from dayOfMonth on; a month that fails (e.g. over the cap) is reported as missed with its reason, not retried. The card debit itself is the bank's.",
       body: s.StandingBody, responses: { 201: { description: "Created.", schema: s.StandingInstructionBody }, 404: { description: "MEMBER_NOT_FOUND: no personal-pension account opened for this member.", schema: s.ErrorBody } },
-      handle: ({ caller, body }) => ({ status: 201, body: services.standing.create(caller, body) }),
+      handle: async ({ caller, body }) => ({ status: 201, body: await services.standing.create(caller, body) }),
     }),
     defineRoute({
       operationId: "getStandingContribution", method: "get", path: "/v1/standing-contributions/:instructionId", tags: ["contributions"], roles: ["bank", "operator", "auditor"],

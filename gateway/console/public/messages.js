@@ -8,7 +8,7 @@ export const ERROR_TEXT = {
   NOT_FOUND: { "zh-CN": "未找到所请求的内容。", en: "Not found." },
   UNAUTHENTICATED: { "zh-CN": "凭证缺失或无效，请重新登录。", en: "Missing or invalid credential." },
   FORBIDDEN_FOR_ROLE: { "zh-CN": "本机构无权执行此操作。", en: "This credential's role may not perform this operation." },
-  IDEMPOTENCY_KEY_REUSED: { "zh-CN": "该幂等键已用于另一笔不同的请求。", en: "The Idempotency-Key was used with a different request body." },
+  IDEMPOTENCY_KEY_REUSED: { "zh-CN": "该幂等键已用于另一笔不同的请求。", en: "The Idempotency-Key was already used for a different request (another body, or another operation)." },
   PAYLOAD_TOO_LARGE: { "zh-CN": "请求内容超过大小限制。", en: "The request body is larger than the limit." },
   UNSUPPORTED_MEDIA_TYPE: { "zh-CN": "不支持的内容类型。", en: "Unsupported content type." },
   RATE_LIMITED: { "zh-CN": "本凭证请求过于频繁，请稍后再试。", en: "Too many requests for this credential." },
