@@ -108,7 +108,7 @@ export function requireResidentId(id: unknown, options: { field?: string; today?
   const field = options.field ?? "residentId";
   const result = typeof id === "string" ? parseResidentId(id, options.today) : fail("characters");
   if (!result.ok) {
-    throw new AppError("RESIDENT_ID_INVALID", result.message, {
+    throw new AppError("RESIDENT_ID_INVALID", `${result.messageZh} / ${result.message}`, {
       field,
       details: { check: result.check, messageZh: result.messageZh },
     });
