@@ -25,10 +25,14 @@ const SAMPLE_CARDS = ["6217000000000000011", "6217000000000000029", "62170000000
 const PAYROLL_EMPLOYEES = ["110105198001010016", "310104198506150023", "44030519921130003X"];
 
 let tagSequence = 0;
-/** The sample with its bank references (and the account they are unique within) made new for this test. */
+/**
+ * The sample with its bank references made new for this test. The account stays: camt.054 notifications must be
+ * for the pension collection account (110012345000526001, the gateway's default), and the dedup key is the bank's
+ * references alone.
+ */
 function fresh(xml: string): string {
   const tag = `${Date.now() % 100000}${++tagSequence}`;
-  return xml.replaceAll("CNB2026", `CNB${tag}`).replaceAll("E2E-2026", `E2E-${tag}`).replaceAll("110012345000526", `1100${tag}`.slice(0, 15));
+  return xml.replaceAll("CNB2026", `CNB${tag}`).replaceAll("E2E-2026", `E2E-${tag}`);
 }
 
 describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
@@ -215,7 +219,7 @@ describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
 <RltdPties><DbtrAcct><Id><Othr><Id>${c.card}</Id></Othr></Id></DbtrAcct></RltdPties><RmtInf><Ustrd>个人养老金 ${c.reference}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>`);
       const xmlText = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>MSG-${tag}</MsgId><CreDtTm>${today()}T09:00:00+08:00</CreDtTm></GrpHdr>
-<Ntfctn><Id>NTF-${tag}</Id><Acct><Id><Othr><Id>110099${tag.slice(-9)}</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+<Ntfctn><Id>NTF-${tag}</Id><Acct><Id><Othr><Id>110012345000526001</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
 ${entries.join("\n")}
 </Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
       return { xml: xmlText, refs };
@@ -409,6 +413,58 @@ ${entries.join("\n")}
       expect(waited.body.creditedTotalFen).to.equal("500");
     });
 
+    it("credits a booking once whatever account form a resend uses, and reports a resend with a corrected amount as a conflict on the suspense list, crediting nothing", async () => {
+      const person = await newMember();
+      await indexed();
+      const file = notification([{ ...person, amountFen: 10_000n }]);
+      const first = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+      expect(first.body.counts.credited, JSON.stringify(first.body)).to.equal(1);
+      await indexed();
+      const balance = await balanceOf(person.accountId);
+      const iban = file.xml.replace("<Othr><Id>110012345000526001</Id></Othr>", "<IBAN>CN00110012345000526001</IBAN>");
+      const resent = await xml(bank, "/v1/bank/camt054?wait=true", iban);
+      expect(resent.body.entries[0]).to.include({ outcome: "duplicate" });
+      const corrected = file.xml.replaceAll("100.00</Amt>", "999.00</Amt>");
+      const conflict = await xml(bank, "/v1/bank/camt054?wait=true", corrected);
+      expect(conflict.status).to.equal(200);
+      const [line] = conflict.body.entries;
+      expect(line).to.include({ outcome: "conflict", decision: "conflict" });
+      expect(line.reason.code).to.equal("RESEND_CONFLICT");
+      expect(line.reason.en).to.contain("¥100.00").and.contain("¥999.00");
+      expect(line.firstDelivery).to.include({ amount: "¥100.00", outcome: "credited" });
+      expect(conflict.body.counts.conflict).to.equal(1);
+      const again = await xml(bank, "/v1/bank/camt054?wait=true", corrected);
+      expect(again.body.entries[0].outcome).to.equal("duplicate");
+      const suspense = (await operator.get("/v1/bank/suspense?status=open&limit=1000")).body.items.find((x: any) => x.suspenseId === line.suspenseId);
+      expect(suspense).to.include({ kind: "conflict", amount: "¥999.00" });
+      const assign = await operator.post(`/v1/bank/suspense/${line.suspenseId}/assignment`, { pensionReference: person.reference });
+      expect(assign.status).to.equal(422);
+      expect(assign.body.code).to.equal("SUSPENSE_NOT_ASSIGNABLE");
+      // A debit reversal of the credit: listed for an operator, naming the credit's operation; the member is not debited.
+      const reversal = file.xml.replace("<CdtDbtInd>CRDT</CdtDbtInd><Sts>", "<CdtDbtInd>DBIT</CdtDbtInd><RvslInd>1</RvslInd><Sts>").replaceAll("<CdtDbtInd>CRDT</CdtDbtInd>\n<RltdPties>", "<CdtDbtInd>DBIT</CdtDbtInd>\n<RltdPties>");
+      const reversed = await xml(bank, "/v1/bank/camt054?wait=true", reversal);
+      const [rv] = reversed.body.entries;
+      expect(rv.reason.code, JSON.stringify(rv)).to.equal("REVERSAL");
+      expect(rv.reverses.operationId).to.equal(first.body.entries[0].operationId);
+      expect(rv.reason.en).to.contain(first.body.entries[0].operationId);
+      const listed = (await operator.get("/v1/bank/suspense?status=open&limit=1000")).body.items.find((x: any) => x.suspenseId === rv.suspenseId);
+      expect(listed).to.include({ kind: "reversal" });
+      await indexed();
+      expect(await balanceOf(person.accountId)).to.equal(balance);
+    });
+
+    it("refuses a notification for another account than the pension collection account, crediting nothing", async () => {
+      const person = await newMember();
+      await indexed();
+      const file = notification([{ ...person, amountFen: 150n }]);
+      const before = footprint();
+      const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml.replace("110012345000526001", "SOME-OTHER-CUSTOMER-ACCT"));
+      expect(res.status).to.equal(200);
+      expect(res.body.entries[0]).to.include({ outcome: "rejected" });
+      expect(res.body.entries[0].reason.code).to.equal("NOT_COLLECTION_ACCOUNT");
+      expect(footprint()).to.deep.equal(before);
+    });
+
     it("rejects a CNY credit above what the ledger can record, or above the annual cap, before anything is queued, and credits the others", async () => {
       const [person, other] = [await newMember(), await newMember()];
       await indexed();
@@ -421,7 +477,7 @@ ${entries.join("\n")}
       const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
       const [huge, overCap, atCap] = res.body.entries;
-      expect(huge).to.include({ outcome: "rejected", amount: "99999999999999999999999.99 CNY" });
+      expect(huge).to.include({ outcome: "rejected", amount: "99,999,999,999,999,999,999,999.99 CNY" });
       expect(huge.reason.code).to.equal("AMOUNT_TOO_LARGE");
       expect(huge.reason.zh).to.match(/[\u4e00-\u9fff]/);
       expect(huge.suspenseId).to.match(/^SUS-/);
@@ -748,7 +804,7 @@ ${entry(12345n, "CRDT", "E2E-NOBODY-KNOWS", "STMT-C")}
       expect(resolved.type).to.equal("object");
       expect(resolved.properties.lines.type).to.equal("array");
       const report = openapi.body.components.schemas.Camt054Report;
-      expect(report.properties.entries.items.properties.outcome.enum).to.have.members(["accepted", "credited", "duplicate", "held", "rejected"]);
+      expect(report.properties.entries.items.properties.outcome.enum).to.have.members(["accepted", "credited", "duplicate", "conflict", "held", "rejected"]);
       expect(openapi.body.paths["/v1/bank/camt054"].post.description).to.contain("accepted");
     });
 
@@ -779,7 +835,8 @@ ${entry(12345n, "CRDT", "E2E-NOBODY-KNOWS", "STMT-C")}
         expect(res.status, `${name}: ${JSON.stringify(res.body).slice(0, 300)}`).to.equal(200);
         if (route === "/v1/bank/camt054") {
           expect(res.body.counts.entries).to.be.at.least(1);
-          for (const e of res.body.entries) expect(e.reason.code, name).to.equal("CURRENCY_NOT_CNY");
+          // genkgo's notifications are for other accounts than the pension collection account: nothing of theirs is ours.
+          for (const e of res.body.entries) expect(e.reason.code, name).to.equal("NOT_COLLECTION_ACCOUNT");
         } else if (route === "/v1/bank/pain002") {
           expect(res.body.payouts.every((p: any) => p.outcome === "unknown" && p.error.code), name).to.equal(true);
         } else {

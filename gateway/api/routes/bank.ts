@@ -25,7 +25,7 @@ export function bankBodyParsers(maxXmlBytes = DEFAULT_MAX_XML_BYTES): Router {
 }
 
 const CAMT054_OUTCOMES =
-  "accepted: queued for the ledger (operationId/operationIds, state pending or submitted), NOT yet credited — it may still be refused and go to suspense; credited: the ledger operation succeeded (known with wait=true); duplicate: the same bank booking was processed before; held: a payroll transfer whose amount differs from the file's total; rejected: not credited, with reason (and suspenseId when it went to the suspense list).";
+  "accepted: queued for the ledger (operationId/operationIds, state pending or submitted), NOT yet credited — it may still be refused and go to suspense; credited: the ledger operation succeeded (known with wait=true); duplicate: the same bank booking was processed before; conflict: the same bank reference as a booking processed before but another amount or date — not credited, listed on the suspense list (kind conflict); held: a payroll transfer whose amount differs from the file's total; rejected: not credited, with reason (and suspenseId when it went to the suspense list).";
 
 const XmlBody = z.string().min(1).openapi({ description: "The ISO 20022 XML document, sent with Content-Type application/xml (UTF-8)." });
 /** The XML endpoints' body as /openapi.json declares it. */
@@ -36,15 +36,16 @@ const Reason = z.object({ code: z.string(), zh: z.string(), en: z.string() });
 const Camt054ReportBody = z
   .object({
     messageType: z.literal("camt.054"), version: z.string(), messageId: z.string(), source: z.string(), receivedAt: z.string(), receivedAtCst: z.string(),
-    counts: z.object({ entries: z.number(), accepted: z.number(), credited: z.number(), duplicate: z.number(), held: z.number(), rejected: z.number() }),
+    counts: z.object({ entries: z.number(), accepted: z.number(), credited: z.number(), duplicate: z.number(), conflict: z.number(), held: z.number(), rejected: z.number() }),
     creditedTotal: z.string().openapi({ description: "Sum of the credited lines only: ledger operations that succeeded." }), creditedTotalFen: z.string(),
     acceptedTotal: z.string().openapi({ description: "Sum of the accepted lines: queued for the ledger, not yet credited." }), acceptedTotalFen: z.string(),
     entries: z.array(z.object({
       line: z.number(), notificationId: z.string(), entryIndex: z.number(), transactionIndex: z.number().nullable(), bankReference: z.string().nullable(),
-      amount: z.string(), amountFen: z.string().optional(), currency: z.string(), outcome: z.enum(["accepted", "credited", "duplicate", "held", "rejected"]).openapi({ description: CAMT054_OUTCOMES }),
+      amount: z.string(), amountFen: z.string().optional(), currency: z.string(), outcome: z.enum(["accepted", "credited", "duplicate", "conflict", "held", "rejected"]).openapi({ description: CAMT054_OUTCOMES }),
       decision: z.string(), pensionReference: z.string().optional(), payrollReference: z.string().optional(), operationId: z.string().optional(),
       operationIds: z.array(z.string()).optional(), state: z.string().optional(), suspenseId: z.string().optional(), reason: Reason.optional(),
-      firstDelivery: z.object({ messageId: z.string(), outcome: z.string(), operationId: z.string().optional(), suspenseId: z.string().optional() }).optional(),
+      firstDelivery: z.object({ messageId: z.string(), outcome: z.string(), operationId: z.string().optional(), suspenseId: z.string().optional(), amount: z.string().optional() }).optional(),
+      reverses: z.object({ messageId: z.string(), outcome: z.string(), operationId: z.string().optional(), bankReference: z.string() }).optional(),
     })),
   })
   .openapi("Camt054Report");
@@ -82,7 +83,7 @@ const PayrollSubmissionBody = z
 const SuspenseStatus = z.enum(["open", "assigned", "returnRequested"]);
 const SuspenseBody = z
   .object({
-    suspenseId: z.string(), status: SuspenseStatus, messageId: z.string(), account: z.string(), bankReference: z.string().nullable(), amount: z.string(),
+    suspenseId: z.string(), kind: z.enum(["credit", "reversal", "conflict"]).openapi({ description: "credit: booked money to assign or return; reversal: a debit reversal of a credit (the member is not debited automatically); conflict: a resend with other content. Only credit entries can be assigned." }), status: SuspenseStatus, messageId: z.string(), account: z.string(), bankReference: z.string().nullable(), amount: z.string(),
     amountFen: z.string().nullable(), currency: z.string(), bookedAt: z.string().nullable(), reason: Reason, operationId: z.string().nullable(),
     resolvedBy: z.string().nullable(), resolvedAt: z.string().nullable(), note: z.string().nullable(), createdAt: z.string(),
   })

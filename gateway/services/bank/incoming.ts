@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { AbiCoder, concat, id as keccakUtf8, keccak256 } from "ethers";
 import {
-  BankMessageError, classifyCamt054Entries, fenToDecimal, parsePayrollFile, readCamt054, parseBankXml,
+  BankMessageError, classifyCamt054Entries, displayAmount, fenToDecimal, parsePayrollFile, readCamt054, parseBankXml,
   type BankReason, type Camt054Decision, type Camt054Document, type Camt054Source, type PayrollFileFormat, type PayrollFileMode,
 } from "../../adapters/bank/index.js";
 import { CALLS } from "../../chain/calls.js";
@@ -33,10 +33,12 @@ import type { BankRepository, PayrollItem, SuspenseRecord, SuspenseStatus } from
  *   be refused and go to suspense (follow `operationId`, or send with ?wait=true);
  * - `credited`: the ledger operation succeeded (only known with ?wait=true, or once the operation is final);
  * - `duplicate`: the same booking was processed before (or the ledger already had its reference);
+ * - `conflict`: the same bank reference as a booking processed before, with another amount or date: not credited,
+ *   listed on the suspense list (not assignable) for an operator to settle with the bank;
  * - `held`: a payroll transfer whose amount differs from the file's total;
  * - `rejected`: not credited, with the reason (to suspense when `suspenseId` is set).
  */
-export type EntryOutcome = "accepted" | "credited" | "duplicate" | "held" | "rejected";
+export type EntryOutcome = "accepted" | "credited" | "duplicate" | "conflict" | "held" | "rejected";
 
 /** One line of a camt.054 report: per transaction of the notification. */
 export interface Camt054ReportEntry {
@@ -63,8 +65,10 @@ export interface Camt054ReportEntry {
   state?: string;
   suspenseId?: string;
   reason?: BankReason;
-  /** For a duplicate: what the first delivery did. */
-  firstDelivery?: { messageId: string; outcome: string; operationId?: string; suspenseId?: string };
+  /** For a duplicate or a conflict: what the first delivery did (a conflict also names its amount). */
+  firstDelivery?: { messageId: string; outcome: string; operationId?: string; suspenseId?: string; amount?: string };
+  /** For a debit reversal of a processed credit: that credit's delivery and operation. */
+  reverses?: { messageId: string; outcome: string; operationId?: string; bankReference: string };
 }
 
 export interface Camt054Report {
@@ -148,11 +152,18 @@ export interface IncomingOptions {
   /** Gas one batch transaction may use: the block gas limit × BATCH_GAS_SHARE_PERCENT (default 30M × 80 %). */
   batchGasBudget?: number;
   maxXmlBytes?: number;
+  /**
+   * The pension collection account the camt.054 notifications must be for (`Othr/Id`, or an IBAN whose BBAN is
+   * it). Default: {@link DEFAULT_COLLECTION_ACCOUNT}, the account of our samples.
+   */
+  collectionAccount?: string;
 }
 
+/** The pension collection account of the embedded stack and of our samples (test/fixtures/iso20022). */
+export const DEFAULT_COLLECTION_ACCOUNT = "110012345000526001";
+
 function describeAmount(source: Camt054Source, fen?: bigint): string {
-  if (fen !== undefined) return formatFen(fen);
-  return `${source.amountText} ${source.currency}`.trim();
+  return displayAmount(source.amountText, source.currency, fen);
 }
 
 function bankReferenceOf(source: Camt054Source): string | null {
@@ -202,6 +213,10 @@ export class IncomingMoney {
     return this.deps.clock().toISOString();
   }
 
+  collectionAccount(): string {
+    return this.options.collectionAccount ?? DEFAULT_COLLECTION_ACCOUNT;
+  }
+
   /** Personal credits per contributeBatch operation, from the gas budget (and the ledger's MAX_BATCH). */
   personalCreditsPerBatch(): number {
     const budget = this.options.batchGasBudget ?? 24_000_000;
@@ -239,8 +254,8 @@ export class IncomingMoney {
         const file = this.repo.payrollFile(reference);
         return file ? { totalFen: file.totalFen } : undefined;
       },
-      alreadyProcessed: (key) => this.repo.isProcessed(key),
-    });
+      processedBooking: (key) => this.repo.processed(key),
+    }, { collectionAccounts: [this.collectionAccount()] });
 
     // Personal credits, in file order: chunked by gas first (each chunk's chain reference comes from all its
     // bookings' keys, so a resend builds the same chunks whatever the chain says now), then pre-checked.
@@ -325,7 +340,7 @@ export class IncomingMoney {
 
   /** The decision, or a duplicate if its booking's key was stored meanwhile (a concurrent delivery of the same file). */
   private stillNew(d: Camt054Decision): Camt054Decision {
-    const key = d.kind === "duplicate" ? undefined : d.dedupKey;
+    const key = d.kind === "duplicate" ? undefined : d.kind === "conflict" ? d.conflictKey : d.dedupKey;
     if (!key || !this.repo.isProcessed(key)) return d;
     return {
       kind: "duplicate", dedupKey: key, source: d.source,
@@ -485,7 +500,7 @@ export class IncomingMoney {
   }
 
   private report(document: Camt054Document, source: string, receivedAt: string, entries: Camt054ReportEntry[]): Camt054Report {
-    const counts = { entries: entries.length, accepted: 0, credited: 0, duplicate: 0, held: 0, rejected: 0 };
+    const counts = { entries: entries.length, accepted: 0, credited: 0, duplicate: 0, conflict: 0, held: 0, rejected: 0 };
     let credited = 0n;
     let accepted = 0n;
     for (const e of entries) {
@@ -557,13 +572,43 @@ export class IncomingMoney {
             : {}),
         };
       }
+      case "conflict": {
+        const first = this.repo.processed(decision.dedupKey) ?? undefined;
+        const suspenseId = this.toSuspense(decision.conflictKey, messageId, s, decision.amountFen, decision.bookedAt, decision.reason, now);
+        return {
+          ...base, amount: describeAmount(s, decision.amountFen), ...(decision.amountFen !== undefined ? { amountFen: decision.amountFen.toString() } : {}),
+          outcome: "conflict", decision: decision.kind, reason: decision.reason, suspenseId,
+          ...(first
+            ? { firstDelivery: {
+                messageId: first.messageId, outcome: first.outcome, ...(first.operationId ? { operationId: first.operationId } : {}),
+                ...(first.suspenseId ? { suspenseId: first.suspenseId } : {}), ...(first.amountFen !== null ? { amount: formatFen(first.amountFen) } : {}),
+              } }
+            : {}),
+        };
+      }
       case "rejected": {
+        let reason = decision.reason;
+        let reverses: Camt054ReportEntry["reverses"];
+        if (decision.reverses) {
+          // A debit reversal of a credit we processed: named with the credit's operation, listed for an operator.
+          const original = this.repo.processed(decision.reverses);
+          if (original) {
+            reverses = { messageId: original.messageId, outcome: original.outcome, bankReference: original.bankReference, ...(original.operationId ? { operationId: original.operationId } : {}) };
+            const op = original.operationId ? `（入账操作 ${original.operationId}）` : "";
+            const opEn = original.operationId ? ` (operation ${original.operationId})` : "";
+            reason = {
+              ...reason,
+              zh: `${reason.zh.replace(/。$/, "")}；被冲正的来账：报文 ${original.messageId}${op}。`,
+              en: `${reason.en.replace(/\.$/, "")}; the credit it reverses: message ${original.messageId}${opEn}.`,
+            };
+          }
+        }
         const entry: Camt054ReportEntry = {
           ...base, amount: describeAmount(s, decision.amountFen), ...(decision.amountFen !== undefined ? { amountFen: decision.amountFen.toString() } : {}),
-          outcome: "rejected", decision: decision.kind, reason: decision.reason,
+          outcome: "rejected", decision: decision.kind, reason, ...(reverses ? { reverses } : {}),
         };
         if (decision.suspense) {
-          entry.suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, undefined, decision.reason, now);
+          entry.suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, decision.bookedAt, reason, now);
         }
         return entry;
       }
@@ -616,7 +661,7 @@ export class IncomingMoney {
           const id = `SUS-${randomUUID()}`;
           const amountFen = booking.amountFen ?? 0n;
           this.repo.insertSuspense({
-            id, dedupKey: null, messageId: booking.messageId, account: booking.dedupKey.split("|")[0] ?? "", bankReference: booking.bankReference,
+            id, dedupKey: null, messageId: booking.messageId, account: this.collectionAccount(), bankReference: booking.bankReference,
             amountFen, amountText: fenToDecimal(amountFen), currency: "CNY", bookedAt: booking.bookedAt, reason, createdAt: now,
           });
           this.repo.markCreditFailed(booking.dedupKey, id);
@@ -729,7 +774,8 @@ export class IncomingMoney {
   assignSuspense(caller: Caller, suspenseId: string, input: { member: MemberRef; note?: string }): SuspenseView {
     const suspense = this.openSuspense(suspenseId);
     // An employer's payroll transfer belongs to many employees: it is released with its file or returned, never given to one.
-    if (suspense.currency !== "CNY" || suspense.amountFen === null || suspense.amountFen <= 0n || suspense.reason.code.startsWith("PAYROLL_")) {
+    // A reversal or a conflicting resend is for an operator to settle with the bank, never a credit to give.
+    if (suspense.currency !== "CNY" || suspense.amountFen === null || suspense.amountFen <= 0n || suspense.reason.code.startsWith("PAYROLL_") || suspenseKind(suspense) !== "credit") {
       throw new AppError("SUSPENSE_NOT_ASSIGNABLE", ERROR_CATALOG.SUSPENSE_NOT_ASSIGNABLE.en, {
         field: "suspenseId", details: { currency: suspense.currency, reason: suspense.reason.code },
       });
@@ -788,6 +834,8 @@ export interface PayrollSubmission {
 
 export interface SuspenseView {
   suspenseId: string;
+  /** credit: booked money to assign or return; reversal: the bank took back a credit; conflict: a resend with other content. */
+  kind: SuspenseKind;
   status: SuspenseStatus;
   messageId: string;
   account: string;
@@ -804,10 +852,16 @@ export interface SuspenseView {
   createdAt: string;
 }
 
+export type SuspenseKind = "credit" | "reversal" | "conflict";
+
+function suspenseKind(s: SuspenseRecord): SuspenseKind {
+  return s.reason.code === "REVERSAL" ? "reversal" : s.reason.code === "RESEND_CONFLICT" ? "conflict" : "credit";
+}
+
 function viewSuspense(s: SuspenseRecord): SuspenseView {
   return {
-    suspenseId: s.id, status: s.status, messageId: s.messageId, account: s.account, bankReference: s.bankReference,
-    amount: s.amountFen !== null && s.currency === "CNY" ? formatFen(s.amountFen) : `${s.amountText} ${s.currency}`.trim(),
+    suspenseId: s.id, kind: suspenseKind(s), status: s.status, messageId: s.messageId, account: s.account, bankReference: s.bankReference,
+    amount: displayAmount(s.amountText, s.currency, s.amountFen ?? undefined),
     amountFen: s.amountFen?.toString() ?? null, currency: s.currency,
     bookedAt: s.bookedAt === null ? null : shanghaiTime(new Date(s.bookedAt * 1000)), reason: s.reason, operationId: s.operationId,
     resolvedBy: s.resolvedBy, resolvedAt: s.resolvedAt, note: s.resolutionNote, createdAt: s.createdAt,
