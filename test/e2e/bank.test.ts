@@ -453,6 +453,49 @@ ${entries.join("\n")}
       expect(await balanceOf(person.accountId)).to.equal(balance);
     });
 
+    it("refuses a suspense assignment the ledger would refuse (cap, frozen account) with its code, changing nothing; one the ledger refuses after all is open again with the ledger's reason", async () => {
+      const [nearCap, frozen] = [await newMember(), await newMember()];
+      await indexed();
+      const credited = await xml(bank, "/v1/bank/camt054?wait=true", notification([{ ...nearCap, amountFen: 1_199_950n }]).xml);
+      expect(credited.body.counts.credited).to.equal(1);
+      const unassigned = await xml(bank, "/v1/bank/camt054?wait=true", notification([{ ...nearCap, reference: "无参考号", amountFen: 100n }, { ...nearCap, reference: "无参考号", amountFen: 200n }]).xml);
+      const [sus1, sus2] = unassigned.body.entries.map((e: any) => e.suspenseId as string);
+      expect(sus1).to.match(/^SUS-/);
+      await indexed();
+      const before = footprint();
+      const overCap = await operator.post(`/v1/bank/suspense/${sus1}/assignment`, { pensionReference: nearCap.reference });
+      expect(overCap.status, JSON.stringify(overCap.body)).to.equal(422);
+      expect(overCap.body.code).to.equal("CONTRIBUTION_EXCEEDS_ANNUAL_CAP");
+      expect(overCap.body.details).to.include({ requested: "100", remaining: "50" });
+      expect(footprint()).to.deep.equal(before);
+      const freeze = await operator.post(`/v1/accounts/${frozen.accountId}/freeze?wait=true`, { reasonCode: "COURT_ORDER" });
+      expect(freeze.status, JSON.stringify(freeze.body)).to.equal(200);
+      await indexed();
+      const afterFreeze = footprint();
+      const toFrozen = await operator.post(`/v1/bank/suspense/${sus1}/assignment`, { pensionReference: frozen.reference });
+      expect(toFrozen.status, JSON.stringify(toFrozen.body)).to.equal(409);
+      expect(toFrozen.body).to.include({ code: "ACCOUNT_STATUS_INVALID" });
+      expect(toFrozen.body.details).to.deep.equal({ status: "Frozen" });
+      expect(footprint()).to.deep.equal(afterFreeze);
+      // The event index lags behind the freeze: the pre-check passes, the ledger refuses.
+      gateway.store.database.db.prepare("UPDATE idx_accounts SET status = 'Active' WHERE account_id = ?").run(frozen.accountId);
+      try {
+        const assigned = await operator.post(`/v1/bank/suspense/${sus2}/assignment`, { pensionReference: frozen.reference });
+        expect(assigned.status, JSON.stringify(assigned.body)).to.equal(200);
+        const op = await operator.waitForOperation(assigned.body.operationId);
+        expect(op.state).to.equal("failed");
+      } finally {
+        gateway.store.database.db.prepare("UPDATE idx_accounts SET status = 'Frozen' WHERE account_id = ?").run(frozen.accountId);
+      }
+      const listed = (await operator.get("/v1/bank/suspense?status=open&limit=1000")).body.items.find((x: any) => x.suspenseId === sus2);
+      expect(listed).to.include({ status: "open", operationId: null });
+      expect(listed.reason.code).to.equal("ACCOUNT_STATUS_INVALID");
+      const returned = await operator.post(`/v1/bank/suspense/${sus2}/return`, {});
+      expect(returned.status, JSON.stringify(returned.body)).to.equal(200);
+      expect(returned.body.status).to.equal("returnRequested");
+      expect(await balanceOf(frozen.accountId)).to.equal(0n);
+    });
+
     it("refuses a notification for another account than the pension collection account, crediting nothing", async () => {
       const person = await newMember();
       await indexed();

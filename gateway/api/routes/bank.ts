@@ -174,13 +174,13 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       params: SuspenseParams, body: AssignBody,
       responses: {
         200: { description: "Assigned; operationId follows the contribution.", schema: SuspenseBody },
-        404: { description: "SUSPENSE_NOT_FOUND / MEMBER_NOT_FOUND", schema: ErrorBody },
-        409: { description: "SUSPENSE_NOT_OPEN", schema: ErrorBody },
-        422: { description: "SUSPENSE_NOT_ASSIGNABLE", schema: ErrorBody },
+        404: { description: "SUSPENSE_NOT_FOUND / MEMBER_NOT_FOUND / ACCOUNT_NOT_FOUND", schema: ErrorBody },
+        409: { description: "SUSPENSE_NOT_OPEN; ACCOUNT_STATUS_INVALID (details.status), MEMBER_DECEASED: the ledger would refuse it, nothing changed", schema: ErrorBody },
+        422: { description: "SUSPENSE_NOT_ASSIGNABLE; CONTRIBUTION_EXCEEDS_ANNUAL_CAP (details.requested, details.remaining), BOOKING_YEAR_CLOSED: the ledger would refuse it, nothing changed", schema: ErrorBody },
       },
-      handle: ({ caller, params, body }) => ({
+      handle: async ({ caller, params, body }) => ({
         status: 200,
-        body: bank.incoming.assignSuspense(caller, params.suspenseId, {
+        body: await bank.incoming.assignSuspense(caller, params.suspenseId, {
           member: "residentId" in body ? { residentId: body.residentId } : { pensionReference: body.pensionReference }, note: body.note,
         }),
       }),

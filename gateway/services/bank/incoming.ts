@@ -134,15 +134,15 @@ export function cstYearOf(seconds: number): number {
  */
 export function splitFailedBatch(
   items: readonly BankBatchItem[], cursor: number, error: { code: string; details?: Record<string, unknown> } | null,
-): { onChain: BankBatchItem[]; bad: BankBatchItem[]; resend: BankBatchItem[]; itemError?: { code: string; message: string } } {
+): { onChain: BankBatchItem[]; bad: BankBatchItem[]; resend: BankBatchItem[]; itemError?: { code: string; message: string; details?: Record<string, unknown> } } {
   const onChain = items.slice(0, cursor);
   const rest = items.slice(cursor);
   const index = error?.code === "BATCH_ITEM_INVALID" ? Number(error.details?.index) : NaN;
   if (Number.isInteger(index) && index >= 0 && index < rest.length) {
-    const item = error!.details?.item as { code?: string; message?: string } | undefined;
+    const item = error!.details?.item as { code?: string; message?: string; details?: Record<string, unknown> } | undefined;
     return {
       onChain, bad: [rest[index]!], resend: rest.filter((_, i) => i !== index),
-      itemError: { code: item?.code ?? "TRANSACTION_REVERTED", message: item?.message ?? "" },
+      itemError: { code: item?.code ?? "TRANSACTION_REVERTED", message: item?.message ?? "", ...(item?.details ? { details: item.details } : {}) },
     };
   }
   return { onChain, bad: rest, resend: [] };
@@ -668,15 +668,15 @@ export class IncomingMoney {
           moved++;
         };
         if (op.kind !== "contributeBatch") {
-          for (const key of credits.keys()) toSuspense(key, ledgerRefusal(error.code, error.message));
+          for (const key of credits.keys()) toSuspense(key, ledgerRefusal(error.code, error.message, error.details));
           continue;
         }
         const items = (op.request.items as BankBatchItem[]).filter((item) => item.dedupKey !== undefined);
         const split = splitFailedBatch(items, op.progress.cursor, error);
         if (split.itemError) {
-          for (const item of split.bad) toSuspense(item.dedupKey, ledgerRefusal(split.itemError.code, split.itemError.message));
+          for (const item of split.bad) toSuspense(item.dedupKey, ledgerRefusal(split.itemError.code, split.itemError.message, split.itemError.details));
         } else {
-          for (const item of split.bad) toSuspense(item.dedupKey, ledgerRefusal(error.code, error.message));
+          for (const item of split.bad) toSuspense(item.dedupKey, ledgerRefusal(error.code, error.message, error.details));
         }
         const resend = split.resend.filter((item) => credits.has(item.dedupKey));
         if (resend.length === 0) continue;
@@ -766,27 +766,60 @@ export class IncomingMoney {
   listSuspense(caller: Caller, query: { status?: SuspenseStatus; limit?: number; offset?: number }): { total: number; items: SuspenseView[] } {
     void caller;
     this.settleFailedCredits();
+    this.settleFailedAssignments();
     const { items, total } = this.repo.listSuspense(query.status, Math.min(query.limit ?? 100, 1000), query.offset ?? 0);
     return { total, items: items.map(viewSuspense) };
   }
 
-  /** The operator assigns a suspense booking to a member: a contribution under the booking's own chain reference. */
-  assignSuspense(caller: Caller, suspenseId: string, input: { member: MemberRef; note?: string }): SuspenseView {
+  /**
+   * The operator assigns a suspense booking to a member: a contribution under the booking's own chain reference.
+   * What the ledger would refuse is checked first and refused with its catalog code, changing nothing: no such
+   * account (ACCOUNT_NOT_FOUND), an account that is not Active (ACCOUNT_STATUS_INVALID with its status), a member
+   * whose death is attested, a booking year the ledger has closed, and the annual cap against the chain's
+   * contributionsInYear (CONTRIBUTION_EXCEEDS_ANNUAL_CAP with requested and remaining). Should the ledger still
+   * refuse the contribution (a credit of another file got there first), the entry goes back to open with the
+   * ledger's reason ({@link settleFailedAssignments}).
+   */
+  async assignSuspense(caller: Caller, suspenseId: string, input: { member: MemberRef; note?: string }): Promise<SuspenseView> {
+    this.settleFailedAssignments();
     const suspense = this.openSuspense(suspenseId);
     // An employer's payroll transfer belongs to many employees: it is released with its file or returned, never given to one.
     // A reversal or a conflicting resend is for an operator to settle with the bank, never a credit to give.
     if (suspense.currency !== "CNY" || suspense.amountFen === null || suspense.amountFen <= 0n || suspense.reason.code.startsWith("PAYROLL_") || suspenseKind(suspense) !== "credit") {
       throw new AppError("SUSPENSE_NOT_ASSIGNABLE", ERROR_CATALOG.SUSPENSE_NOT_ASSIGNABLE.en, {
-        field: "suspenseId", details: { currency: suspense.currency, reason: suspense.reason.code },
+        field: "suspenseId", details: { currency: suspense.currency, reason: suspense.reason.code, kind: suspenseKind(suspense) },
       });
     }
     const now = this.deps.clock();
+    const field = "residentId" in input.member ? "residentId" : "pensionReference";
     const member = pseudonymFor(this.deps.store, input.member, "residentId", now);
-    const bookedAt = Math.min(suspense.bookedAt ?? Math.floor(now.getTime() / 1000), Math.floor(now.getTime() / 1000));
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const bookedAt = Math.min(suspense.bookedAt ?? nowSeconds, nowSeconds);
+    const amount = suspense.amountFen!;
+    const status = this.repo.indexedAccountStatus(fastAccountIdOf(member, PERSONAL_PLAN));
+    if (!status) throw new AppError("ACCOUNT_NOT_FOUND", ERROR_CATALOG.ACCOUNT_NOT_FOUND.en, { field });
+    if (status !== "Active") {
+      throw new AppError("ACCOUNT_STATUS_INVALID", `${ERROR_CATALOG.ACCOUNT_STATUS_INVALID.en} (status ${status}; only an Active account takes contributions)`, {
+        field, details: { status },
+      });
+    }
+    if (this.repo.deceasedMembers().has(member.toLowerCase())) {
+      throw new AppError("MEMBER_DECEASED", ERROR_CATALOG.MEMBER_DECEASED.en, { field });
+    }
+    const year = cstYearOf(bookedAt);
+    if (year < cstYearOf(nowSeconds) - 1) {
+      throw new AppError("BOOKING_YEAR_CLOSED", `${ERROR_CATALOG.BOOKING_YEAR_CLOSED.en} (${year})`, { field: "suspenseId", details: { year } });
+    }
+    const { remaining } = await this.deps.ledger.contributionsInYear(member, year);
+    if (amount > remaining) {
+      throw new AppError("CONTRIBUTION_EXCEEDS_ANNUAL_CAP", `${ERROR_CATALOG.CONTRIBUTION_EXCEEDS_ANNUAL_CAP.en} (requested ${formatFen(amount)}, remaining ${formatFen(remaining)} in ${year})`, {
+        field, details: { requested: amount.toString(), remaining: remaining.toString(), year },
+      });
+    }
     const op = this.deps.store.transaction(() => {
       const inserted = this.deps.store.operations.insert({
         kind: "contribute", signer: CALLS.contribute!.signer, institution: caller.institution,
-        request: { bankRef: keccakUtf8(suspense.dedupKey ?? `suspense:${suspense.id}`), member, amount: suspense.amountFen!.toString(), bookedAt },
+        request: { bankRef: keccakUtf8(suspense.dedupKey ?? `suspense:${suspense.id}`), member, amount: amount.toString(), bookedAt },
         result: { accountId: accountIdOf(member), suspenseId: suspense.id },
       });
       if (!this.repo.resolveSuspense(suspense.id, "assigned", caller.institution, input.note ?? null, inserted.id, now.toISOString())) {
@@ -795,11 +828,34 @@ export class IncomingMoney {
       return inserted;
     });
     this.deps.pipeline.notify(op.signer);
+    void this.deps.pipeline.waitForFinal(op.id, WATCH_WINDOW_MS).then((final) => {
+      if (final.state === "failed") this.settleFailedAssignments();
+    }).catch(() => undefined);
     return viewSuspense(this.repo.suspense(suspense.id)!);
+  }
+
+  /**
+   * Assignments the ledger refused: the entry goes back to open with the ledger's reason (the refused
+   * transaction credited nothing), so it can be assigned to someone else or returned. Returns how many.
+   */
+  settleFailedAssignments(): number {
+    const failed = this.repo.failedAssignments();
+    if (failed.length === 0) return 0;
+    const now = this.now();
+    this.deps.store.transaction(() => {
+      for (const { suspenseId, operationId } of failed) {
+        const op = this.deps.store.operations.get(operationId);
+        const error = op?.error ?? { code: "TRANSACTION_REVERTED", message: "" };
+        const reason = ledgerRefusal(error.code, error.message, error.details, "assignment");
+        this.repo.reopenSuspense(suspenseId, operationId, reason, `assignment ${operationId} refused by the ledger: ${error.code}`, now);
+      }
+    });
+    return failed.length;
   }
 
   /** The operator marks a suspense booking for return to the payer (the bank sends it back). */
   returnSuspense(caller: Caller, suspenseId: string, input: { note?: string }): SuspenseView {
+    this.settleFailedAssignments();
     const suspense = this.openSuspense(suspenseId);
     this.deps.store.transaction(() => {
       if (!this.repo.resolveSuspense(suspense.id, "returnRequested", caller.institution, input.note ?? null, null, this.now())) {
@@ -868,18 +924,31 @@ function viewSuspense(s: SuspenseRecord): SuspenseView {
   };
 }
 
-/** The ledger refused a credit: the catalog code, in Chinese and English. */
-function ledgerRefusal(code: string, message: string): BankReason {
+/**
+ * The ledger refused a credit: the catalog code, in Chinese and English, with the amounts the custom error carried
+ * (the cap's requested and remaining room). `context` "assignment": the entry is open again, not newly suspended.
+ */
+export function ledgerRefusal(code: string, message: string, details?: Record<string, unknown>, context: "credit" | "assignment" = "credit"): BankReason {
   const en = (ERROR_CATALOG as Record<string, { en: string }>)[code]?.en ?? message;
   const zh: Record<string, string> = {
-    CONTRIBUTION_EXCEEDS_ANNUAL_CAP: "超过个人养老金年度缴费上限，账本整笔拒绝入账，转入待处理款项。",
-    ACCOUNT_STATUS_INVALID: "账户状态不允许缴费（冻结、领取中或已销户），转入待处理款项。",
-    MEMBER_DECEASED: "参加人已认证身故，账户不再接受缴费，转入待处理款项。",
-    BANK_REFERENCE_ALREADY_USED: "该笔来账的银行参考号已入账，不重复入账。",
-    BOOKING_DATE_IN_FUTURE: "记账时间晚于当前时间，账本不予入账，转入待处理款项。",
-    BOOKING_YEAR_CLOSED: "记账年度已关闭（仅接受本年度和上一年度的缴费），转入待处理款项。",
-    ACCOUNT_NOT_FOUND: "账本中没有该个人养老金账户，转入待处理款项。",
+    CONTRIBUTION_EXCEEDS_ANNUAL_CAP: "超过个人养老金年度缴费上限，账本整笔拒绝入账",
+    ACCOUNT_STATUS_INVALID: "账户状态不允许缴费（冻结、领取中或已销户）",
+    MEMBER_DECEASED: "参加人已认证身故，账户不再接受缴费",
+    BANK_REFERENCE_ALREADY_USED: "该笔来账的银行参考号已入账，不重复入账",
+    BOOKING_DATE_IN_FUTURE: "记账时间晚于当前时间，账本不予入账",
+    BOOKING_YEAR_CLOSED: "记账年度已关闭（仅接受本年度和上一年度的缴费）",
+    ACCOUNT_NOT_FOUND: "账本中没有该个人养老金账户",
   };
-  const suffix = code === "BANK_REFERENCE_ALREADY_USED" ? " Not credited again." : " The booking goes to suspense.";
-  return { code, zh: zh[code] ?? `账本拒绝入账（${code}），转入待处理款项。`, en: `${en}${suffix}` };
+  const fen = (v: unknown) => (typeof v === "string" && /^\d+$/.test(v) ? formatFen(BigInt(v)) : undefined);
+  const requested = fen(details?.requested);
+  const remaining = fen(details?.remaining);
+  const amounts = code === "CONTRIBUTION_EXCEEDS_ANNUAL_CAP" && remaining
+    ? { zh: `（本笔 ${requested ?? "—"}，本年尚可缴 ${remaining}）`, en: ` (requested ${requested ?? "—"}, remaining ${remaining})` }
+    : { zh: "", en: "" };
+  const tail = code === "BANK_REFERENCE_ALREADY_USED"
+    ? { zh: "。", en: " Not credited again." }
+    : context === "assignment"
+      ? { zh: "，认领未入账，款项恢复为待处理。", en: " The assignment was not credited; the entry is open again." }
+      : { zh: "，转入待处理款项。", en: " The booking goes to suspense." };
+  return { code, zh: `${zh[code] ?? `账本拒绝入账（${code}）`}${amounts.zh}${tail.zh}`, en: `${en}${amounts.en}${tail.en}` };
 }
