@@ -729,12 +729,19 @@ ${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEn
       execFileSync("xmllint", ["--noout", "--schema", path.join(SHARED, "xsd", "pain.001.001.03.xsd"), path.join(stack.dataDir, "outbox", "bank", `pain001-run-${heirRun}.xml`)], { stdio: "pipe" });
     });
 
-    it("records a rejected payment as failed with the money back on the balance, an accepted one as paid, and never pays twice", async () => {
+    it("records a rejected payment as failed with the money back on the balance, a settled one as paid, and never pays twice", async () => {
       await bank.get(`/v1/settlement-runs/${runId}/payment-instructions`);
       const [rejected, accepted] = payouts as [typeof payouts[0], typeof payouts[0]];
+      const line = (body: any, id: number) => body.payouts.find((p: any) => p.payoutId === String(id));
+      // Accepted for now (technical validation, customer profile, settlement in process) is not paid: nothing recorded.
+      const before = footprint();
+      const interim = await xml(bank, "/v1/bank/pain002", pain002("PSR-0", [[`PO${rejected.payoutId}`, "ACTC"], [`PO${accepted.payoutId}`, "ACSP"]]));
+      expect(interim.status, JSON.stringify(interim.body)).to.equal(200);
+      expect(interim.body.counts).to.include({ acceptedPending: 2, paid: 0, failed: 0 });
+      expect(line(interim.body, rejected.payoutId).operationId).to.equal(undefined);
+      expect(footprint()).to.deep.equal(before);
       const first = await xml(bank, "/v1/bank/pain002", pain002("PSR-1", [[`PO${rejected.payoutId}`, "RJCT"], [`PO${accepted.payoutId}`, "ACSC"], ["PO999999", "ACSC"]]));
       expect(first.status, JSON.stringify(first.body)).to.equal(200);
-      const line = (body: any, id: number) => body.payouts.find((p: any) => p.payoutId === String(id));
       expect(line(first.body, rejected.payoutId), JSON.stringify(first.body)).to.include({ outcome: "failed", state: "succeeded" });
       expect(line(first.body, accepted.payoutId)).to.include({ outcome: "paid", state: "succeeded" });
       expect(first.body.payouts.find((p: any) => p.endToEndId === "PO999999").outcome).to.equal("unknown");
@@ -744,12 +751,18 @@ ${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEn
 
       const repeated = await xml(bank, "/v1/bank/pain002", pain002("PSR-2", [[`PO${rejected.payoutId}`, "RJCT"], [`PO${accepted.payoutId}`, "ACSC"]]));
       expect(repeated.body.counts).to.include({ duplicate: 2, paid: 0, failed: 0 });
-      const reordered = await xml(bank, "/v1/bank/pain002", pain002("PSR-3", [[`PO${rejected.payoutId}`, "ACSC"]]));
-      expect(line(reordered.body, rejected.payoutId)).to.include({ outcome: "duplicate" });
-      expect(line(reordered.body, rejected.payoutId).previous.outcome).to.equal("failed");
+      // Another final result than the one recorded is a conflict, not a duplicate, and is not applied.
+      const reordered = await xml(bank, "/v1/bank/pain002", pain002("PSR-3", [[`PO${rejected.payoutId}`, "ACSC"], [`PO${accepted.payoutId}`, "RJCT"]]));
+      expect(line(reordered.body, rejected.payoutId)).to.include({ outcome: "conflict" });
+      expect(line(reordered.body, rejected.payoutId).previous).to.include({ outcome: "failed", statusCode: "RJCT" });
+      expect(line(reordered.body, accepted.payoutId)).to.include({ outcome: "conflict" });
+      expect(line(reordered.body, accepted.payoutId).previous).to.include({ outcome: "paid", statusCode: "ACSC" });
+      expect(line(reordered.body, accepted.payoutId).error.code).to.equal("PAYOUT_RESULT_CONFLICT");
+      const late = await xml(bank, "/v1/bank/pain002", pain002("PSR-3b", [[`PO${accepted.payoutId}`, "ACSP"]]));
+      expect(line(late.body, accepted.payoutId)).to.include({ outcome: "duplicate" });
       // Past the gateway's own record, the event index still knows the result.
       gateway.store.database.db.prepare("DELETE FROM bank_payout_reports WHERE payout_id = ?").run(rejected.payoutId);
-      const indexGuard = await xml(bank, "/v1/bank/pain002", pain002("PSR-4a", [[`PO${rejected.payoutId}`, "ACSC"]]));
+      const indexGuard = await xml(bank, "/v1/bank/pain002", pain002("PSR-4a", [[`PO${rejected.payoutId}`, "RJCT"]]));
       expect(line(indexGuard.body, rejected.payoutId)).to.include({ outcome: "duplicate" });
       // Past both (an index lagging behind), the ledger refuses a second result.
       gateway.store.database.db.prepare("UPDATE idx_payouts SET status = 'Settled' WHERE payout_id = ?").run(rejected.payoutId);

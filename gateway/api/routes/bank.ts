@@ -109,9 +109,9 @@ const Pain002ResultBody = z
   .object({
     messageType: z.literal("pain.002"), version: z.string(), messageId: z.string(), originalMessageId: z.string().nullable(), runId: z.number().nullable(),
     receivedAt: z.string(), receivedAtCst: z.string(),
-    counts: z.object({ paid: z.number(), failed: z.number(), duplicate: z.number(), pending: z.number(), unknown: z.number(), error: z.number() }),
+    counts: z.object({ paid: z.number(), failed: z.number(), acceptedPending: z.number(), duplicate: z.number(), conflict: z.number(), pending: z.number(), unknown: z.number(), error: z.number() }),
     payouts: z.array(z.object({
-      endToEndId: z.string(), payoutId: z.string().nullable(), status: z.string(), outcome: z.enum(["paid", "failed", "duplicate", "pending", "unknown", "error"]),
+      endToEndId: z.string(), payoutId: z.string().nullable(), status: z.string(), outcome: z.enum(["paid", "failed", "acceptedPending", "duplicate", "conflict", "pending", "unknown", "error"]).openapi({ description: "paid: settled (ACSC, ACCC); failed: RJCT/CANC, the gross back on the balance; acceptedPending: accepted, not settled (ACTC, ACCP, ACSP, ACWC…), nothing recorded; pending: PDNG, RCVD, BLCK, unknown codes; duplicate: the same result recorded before; conflict: another final result recorded before (e.g. paid, now RJCT), not applied." }),
       operationId: z.string().optional(), state: z.string().optional(), amount: z.string().optional(),
       reasons: z.array(z.object({ code: z.string().optional(), additionalInfo: z.string().optional(), zh: z.string(), en: z.string() })).optional(),
       previous: z.object({ outcome: z.string(), statusCode: z.string(), messageId: z.string() }).optional(),
@@ -212,7 +212,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       operationId: "ingestPain002", method: "post", path: "/v1/bank/pain002", tags: ["bank", "payouts"], roles: ["bank"], textMediaTypes: BANK_XML_MEDIA_TYPES, bodyContent: XML_CONTENT,
       summary: "Receive a pain.002 payment status report (付款状态报告): paid, or failed with the money back on the balance",
       description:
-        "pain.002.001.03 and later. Accepted → recorded paid; rejected → recorded failed on the ledger (with the payout's Merkle proof) and the gross returns to the member's balance; pending → nothing yet; unknown ids are listed. A payout is never paid twice: a repeated or reordered report is answered as duplicate. Waits for the ledger unless wait=false.",
+        "pain.002.001.03 and later. Settled (ACSC, ACCC) → recorded paid; accepted but not settled (ACTC, ACCP, ACSP, ACWC…) → acceptedPending, nothing recorded; rejected (RJCT, CANC) → recorded failed on the ledger (with the payout's Merkle proof) and the gross returns to the member's balance; pending → nothing yet; unknown ids are listed. A payout is never paid twice: a repeated or reordered report is answered as duplicate. Waits for the ledger unless wait=false.",
       query: WaitQuery, body: XmlBody,
       responses: { 200: { description: "One line per payout.", schema: Pain002ResultBody }, ...xmlErrors },
       handle: async ({ caller, query, body }) => ({ status: 200, body: await bank.payments.ingestPain002Xml(caller, body, { source: "http", wait: query?.wait !== "false" }) }),

@@ -43,13 +43,19 @@ export interface PaymentInstructions {
   xml: string;
 }
 
-export type PayoutReportOutcome = "paid" | "failed" | "duplicate" | "pending" | "unknown" | "error";
+export type PayoutReportOutcome = "paid" | "failed" | "acceptedPending" | "duplicate" | "conflict" | "pending" | "unknown" | "error";
 
 export interface Pain002ReportLine {
   endToEndId: string;
   payoutId: string | null;
   status: string;
-  /** paid: recorded paid; failed: recorded failed, the gross back on the member's balance; duplicate: a result was recorded before. */
+  /**
+   * paid: settled (ACSC/ACCC), recorded paid; failed: rejected (RJCT/CANC), recorded failed, the gross back on the
+   * member's balance; acceptedPending: accepted so far (ACTC, ACCP, ACSP, ACWC…), not settled — nothing recorded,
+   * it may still be rejected; pending: nothing recorded (PDNG, RCVD, BLCK, unknown codes); duplicate: the same
+   * result was recorded before; conflict: another final result was recorded before (e.g. paid, now RJCT) — not
+   * applied, `previous` says what was recorded, for an operator to settle with the bank.
+   */
   outcome: PayoutReportOutcome;
   operationId?: string;
   state?: string;
@@ -170,7 +176,7 @@ export class Payments {
     } else {
       if (report.wholeMessageStatus) {
         // A status for a whole message this ledger never sent: nothing can be applied; reported, not guessed.
-        const counts = { paid: 0, failed: 0, duplicate: 0, pending: 0, unknown: 1, error: 0 };
+        const counts = { paid: 0, failed: 0, acceptedPending: 0, duplicate: 0, conflict: 0, pending: 0, unknown: 1, error: 0 };
         return {
           messageType: "pain.002", version: report.version, messageId: report.messageId, originalMessageId: report.originalMessageId ?? null, runId: null,
           receivedAt, receivedAtCst: shanghaiTime(new Date(receivedAt)), counts, notMentioned: [],
@@ -203,13 +209,30 @@ export class Payments {
         const payout = this.repo.payout(payoutId)!;
         const line: Pain002ReportLine = { endToEndId: u.payoutId, payoutId: String(payoutId), status: u.status, outcome: "pending", amount: formatFen(payout.net), reasons: u.reasons };
         lines.push(line);
-        if (u.outcome === "pending") continue;
         const previous = this.repo.payoutReport(payoutId);
-        if (previous || payout.status === "Paid" || payout.status === "Failed") {
-          line.outcome = "duplicate";
+        const recorded = previous?.outcome ?? (payout.status === "Paid" ? "paid" : payout.status === "Failed" ? "failed" : undefined);
+        if (u.outcome === "pending" || u.outcome === "accepted") {
+          // Interim: nothing on chain. Once a final result is recorded, a late interim status changes nothing.
+          if (u.outcome === "accepted") line.outcome = "acceptedPending";
+          if (recorded) {
+            line.outcome = "duplicate";
+            line.previous = previous ? { outcome: previous.outcome, statusCode: previous.statusCode, messageId: previous.messageId } : { outcome: recorded, statusCode: "", messageId: "" };
+          }
+          continue;
+        }
+        if (recorded) {
+          // Final either way: the same result again is a duplicate; another one (paid, now RJCT) is a conflict.
+          const now = u.outcome === "settled" ? "paid" : "failed";
+          line.outcome = now === recorded ? "duplicate" : "conflict";
           line.previous = previous
             ? { outcome: previous.outcome, statusCode: previous.statusCode, messageId: previous.messageId }
-            : { outcome: payout.status === "Paid" ? "paid" : "failed", statusCode: "", messageId: "" };
+            : { outcome: recorded, statusCode: "", messageId: "" };
+          if (line.outcome === "conflict") {
+            line.error = {
+              code: "PAYOUT_RESULT_CONFLICT",
+              message: `付款此前已记录为${recorded === "paid" ? "已付" : "失败"}（${line.previous.statusCode || "账本"}），本报告为 ${u.status}：未重复处理，请与银行核对 / the payout was recorded ${recorded} (${line.previous.statusCode || "on the ledger"}); this report says ${u.status}: not applied, check with the bank`,
+            };
+          }
           continue;
         }
         let proofs = proofsByRun.get(payout.runId);
@@ -223,7 +246,7 @@ export class Payments {
           proofs = new Map(payouts.map((p, i) => [p.payoutId, list[i]!]));
           proofsByRun.set(payout.runId, proofs);
         }
-        const paid = u.outcome === "accepted";
+        const paid = u.outcome === "settled";
         const op = this.deps.store.operations.insert({
           kind: "reportPayoutResults", signer: CALLS.reportPayoutResults!.signer, institution: caller.institution,
           request: {
@@ -261,7 +284,7 @@ export class Payments {
         s.line.error = { code: itemCode ?? "TRANSACTION_REVERTED", message: op.error?.message ?? "" };
       });
     }
-    const counts = { paid: 0, failed: 0, duplicate: 0, pending: 0, unknown: 0, error: 0 };
+    const counts = { paid: 0, failed: 0, acceptedPending: 0, duplicate: 0, conflict: 0, pending: 0, unknown: 0, error: 0 };
     for (const l of lines) counts[l.outcome]++;
     return {
       messageType: "pain.002", version: report.version, messageId: report.messageId, originalMessageId: report.originalMessageId ?? null,
