@@ -785,19 +785,31 @@ ${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEn
       const entry = (amountFen: bigint, dir: string, ref: string, acctSvcrRef: string) => `<Ntry><Amt Ccy="CNY">${amountFen / 100n}.${String(amountFen % 100n).padStart(2, "0")}</Amt><CdtDbtInd>${dir}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>${today}</Dt></BookgDt><AcctSvcrRef>${acctSvcrRef}</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>${ref}</EndToEndId></Refs><Amt Ccy="CNY">${amountFen / 100n}.${String(amountFen % 100n).padStart(2, "0")}</Amt><CdtDbtInd>${dir}</CdtDbtInd></TxDtls></NtryDtls></Ntry>`;
       const statement = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>STMT-E2E</MsgId><CreDtTm>2026-12-03T06:00:00+08:00</CreDtTm></GrpHdr>
-<Stmt><Id>STMT-E2E-1</Id><FrToDt><FrDtTm>2026-11-01T00:00:00+08:00</FrDtTm><ToDtTm>${today}T23:59:59+08:00</ToDtTm></FrToDt><Acct><Id><Othr><Id>110012345000526999</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+<Stmt><Id>STMT-E2E-1</Id><FrToDt><FrDtTm>2026-11-01T00:00:00+08:00</FrDtTm><ToDtTm>${today}T23:59:59+08:00</ToDtTm></FrToDt><Acct><Id><Othr><Id>PENSIONSETTLEMENT0001</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
 ${entry(paid.net + 1n, "DBIT", `PO${paid.payoutId}`, "STMT-A")}
-${entry(creditFen, "CRDT", creditRef, "STMT-B")}
 ${entry(12345n, "CRDT", "E2E-NOBODY-KNOWS", "STMT-C")}
+</Stmt>
+<Stmt><Id>STMT-E2E-2</Id><FrToDt><FrDtTm>2026-11-01T00:00:00+08:00</FrDtTm><ToDtTm>${today}T23:59:59+08:00</ToDtTm></FrToDt><Acct><Id><Othr><Id>110012345000526001</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+${entry(creditFen, "CRDT", creditRef, "STMT-B")}
 </Stmt></BkToCstmrStmt></Document>`;
       const res = await xml(bank, "/v1/bank/camt053", statement);
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
-      const [s] = res.body.statements;
-      expect(s.matched.map((m: any) => m.ref)).to.include(creditRef);
-      expect(s.amountDifferences.map((d: any) => d.ref)).to.deep.equal([`PO${paid.payoutId}`]);
-      expect(s.amountDifferences[0].differenceFen).to.match(/^-?1$/);
-      expect(s.missingInLedger.map((m: any) => m.refs).flat()).to.include("E2E-NOBODY-KNOWS");
-      expect(s.missingInStatement.length).to.be.at.least(1);
+      const [settlement, collection] = res.body.statements;
+      // The settlement account's statement is compared with the payouts only, the collection account's with the credits only.
+      expect(settlement.accountRole).to.equal("settlement");
+      expect(settlement.amountDifferences.map((d: any) => d.ref)).to.deep.equal([`PO${paid.payoutId}`]);
+      expect(settlement.amountDifferences[0].differenceFen).to.match(/^-?1$/);
+      expect(settlement.missingInLedger.map((m: any) => m.refs).flat()).to.include("E2E-NOBODY-KNOWS");
+      expect(settlement.missingInStatement.every((m: any) => m.direction === "debit"), JSON.stringify(settlement.missingInStatement)).to.equal(true);
+      expect(settlement.missingInStatement.length).to.be.at.least(1);
+      expect(collection.accountRole).to.equal("collection");
+      expect(collection.matched.map((m: any) => m.ref)).to.include(creditRef);
+      expect(collection.missingInStatement.every((m: any) => m.direction === "credit")).to.equal(true);
+      expect(collection.amountDifferences).to.deep.equal([]);
+      // A statement of an account that is neither is compared with nothing the ledger expected.
+      const other = await xml(bank, "/v1/bank/camt053", statement.replace("PENSIONSETTLEMENT0001", "SOME-OTHER-ACCOUNT"));
+      expect(other.body.statements[0]).to.include({ accountRole: "unknown" });
+      expect(other.body.statements[0].missingInStatement).to.deep.equal([]);
     });
   });
 

@@ -9,7 +9,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
-  applyPain002ToPayouts, buildPain001, parseBankXml, payoutEndToEndId, parsePayoutEndToEndId, readCamt053, readPain002,
+  applyPain002ToPayouts, buildPain001, isCollectionAccount, type AccountId, parseBankXml, payoutEndToEndId, parsePayoutEndToEndId, readCamt053, readPain002,
   reconcile, type Camt053Document, type ExpectedMovement, type Pain001Version, type Pain002Report, type PayoutStatusUpdate, type StatusReason,
 } from "../../adapters/bank/index.js";
 import { CALLS } from "../../chain/calls.js";
@@ -20,6 +20,7 @@ import { HeirVault } from "../claims/heirVault.js";
 import type { Caller, ServiceDeps } from "../context.js";
 import { cstMidnightSeconds, cstParts, shanghaiTime } from "../time.js";
 import { merkleProofs, merkleRoot, payoutLeaf } from "../../../deploy/settlementMerkle.js";
+import { DEFAULT_COLLECTION_ACCOUNT } from "./incoming.js";
 import type { BankRepository, IndexedPayout } from "./repository.js";
 
 export interface PaymentOptions {
@@ -29,7 +30,12 @@ export interface PaymentOptions {
   /** The bank's pension settlement account the payouts are paid from. */
   settlementAccount?: { name: string; account: string };
   initiatingPartyName?: string;
+  /** The pension collection account camt.054 credits arrive on (default: DEFAULT_COLLECTION_ACCOUNT). */
+  collectionAccount?: string;
 }
+
+/** The settlement account of the embedded stack: the debtor of our pain.001 files. */
+export const DEFAULT_SETTLEMENT_ACCOUNT = { name: "个人养老金资金结算账户", account: "PENSIONSETTLEMENT0001" };
 
 export interface PaymentInstructions {
   runId: number;
@@ -114,7 +120,7 @@ export class Payments {
     const executionDate = earlier?.executionDate ?? `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
     const createdAt = earlier?.createdAt ?? Math.floor(now.getTime() / 1000);
     const messageId = earlier?.messageId ?? `PLRUN${runId}`;
-    const settlement = this.options.settlementAccount ?? { name: "个人养老金资金结算账户", account: "PENSIONSETTLEMENT0001" };
+    const settlement = this.options.settlementAccount ?? DEFAULT_SETTLEMENT_ACCOUNT;
     const built = buildPain001({
       messageId, createdAt, executionDate, version,
       initiatingParty: { name: this.options.initiatingPartyName ?? "养老金业务运营中心" },
@@ -305,26 +311,45 @@ export class Payments {
    */
   reconcileStatement(caller: Caller, document: Camt053Document): StatementReconciliation {
     void caller;
-    const expected: ExpectedMovement[] = [];
+    // Credits arrive on the collection account, payouts leave the settlement account: a statement is compared
+    // with what the ledger expected on ITS account only (one account may be both).
+    const credits: ExpectedMovement[] = [];
     for (const booking of this.repo.bookings(["credited", "released"])) {
       const opIds = booking.outcome === "released" && booking.payrollReference
         ? this.repo.payrollFile(booking.payrollReference)?.operationIds ?? []
         : booking.operationId ? [booking.operationId] : [];
       const allSucceeded = opIds.length > 0 && opIds.every((id) => this.deps.store.operations.get(id)?.state === "succeeded");
       if (!allSucceeded || booking.amountFen === null) continue;
-      expected.push({ ref: booking.bankReference, amountFen: booking.amountFen, direction: "credit", ...(booking.bookedAt !== null ? { bookedAt: booking.bookedAt } : {}) });
+      credits.push({ ref: booking.bankReference, amountFen: booking.amountFen, direction: "credit", ...(booking.bookedAt !== null ? { bookedAt: booking.bookedAt } : {}) });
     }
+    const debits: ExpectedMovement[] = [];
     for (const file of this.repo.paymentFiles()) {
       for (const p of this.repo.payoutsOfRun(file.runId)) {
         if (p.status === "Failed") continue;
-        expected.push({ ref: payoutEndToEndId(BigInt(p.payoutId)), amountFen: p.net, direction: "debit", bookedAt: cstMidnightSeconds(file.executionDate) });
+        debits.push({ ref: payoutEndToEndId(BigInt(p.payoutId)), amountFen: p.net, direction: "debit", bookedAt: cstMidnightSeconds(file.executionDate) });
       }
     }
+    const collection = this.options.collectionAccount ?? DEFAULT_COLLECTION_ACCOUNT;
+    const settlement = (this.options.settlementAccount ?? DEFAULT_SETTLEMENT_ACCOUNT).account;
+    const expectedFor = (account: AccountId): { expected: ExpectedMovement[]; accountRole: StatementAccountRole } => {
+      const isCollection = isCollectionAccount(account, [collection]);
+      const isSettlement = isCollectionAccount(account, [settlement]);
+      return {
+        expected: [...(isCollection ? credits : []), ...(isSettlement ? debits : [])],
+        accountRole: isCollection && isSettlement ? "collectionAndSettlement" : isCollection ? "collection" : isSettlement ? "settlement" : "unknown",
+      };
+    };
+    let expectedCount = 0;
     const statements = document.statements.map((statement) => {
+      const { expected, accountRole } = expectedFor(statement.account);
+      expectedCount += expected.length;
       const result = reconcile(expected, statement);
       return {
         statementId: statement.id,
         account: statement.account,
+        // collection: compared with the camt.054 credits; settlement: with the payouts; unknown: neither (every
+        // booked line is missing in the ledger).
+        accountRole,
         period: result.period ? { from: shanghaiTime(new Date(result.period.from * 1000)), to: shanghaiTime(new Date(result.period.to * 1000)) } : null,
         summary: {
           ...result.summary, expectedNetFen: result.summary.expectedNetFen.toString(), statementNetFen: result.summary.statementNetFen.toString(),
@@ -341,9 +366,11 @@ export class Payments {
         notBooked: result.notBooked.map(movementView),
       };
     });
-    return { messageType: "camt.053", version: document.version, messageId: document.messageId, expectedMovements: expected.length, statements };
+    return { messageType: "camt.053", version: document.version, messageId: document.messageId, expectedMovements: expectedCount, statements };
   }
 }
+
+export type StatementAccountRole = "collection" | "settlement" | "collectionAndSettlement" | "unknown";
 
 export interface StatementReconciliation {
   messageType: "camt.053";
