@@ -836,7 +836,33 @@ ${entry(creditFen, "CRDT", creditRef, "STMT-B")}
       expect(res.status).to.equal(413);
       const plain = await bank.request("POST", "/v1/bank/camt054", "hello", { "content-type": "text/plain" });
       expect(plain.status).to.equal(415);
+      expect(plain.body.message).to.equal("Send the request body as application/xml or text/xml.");
       expect(footprint()).to.deep.equal(before);
+    });
+
+    it("decodes XML bodies as the inbox does: invalid UTF-8, a GBK declaration or a non-UTF-8 charset is 400 naming the encoding; UTF-16 with its BOM is read", async () => {
+      const post = async (bytes: Buffer, type = "application/xml") => {
+        const res = await fetch(`${gateway.url}/v1/bank/camt054`, { method: "POST", headers: { Authorization: `Bearer ${stack.tokens.bank}`, "content-type": type }, body: new Uint8Array(bytes) });
+        return { status: res.status, body: (await res.json()) as any };
+      };
+      const qa = (name: string) => readFileSync(path.join(FIXTURES, "qa", name));
+      const before = footprint();
+      const badUtf8 = await post(qa("s_badutf8.xml"));
+      expect(badUtf8.status).to.equal(400);
+      expect(badUtf8.body).to.include({ code: "XML_MALFORMED" });
+      expect(badUtf8.body.message).to.contain("not valid UTF-8");
+      const gbk = await post(qa("s_gbk.xml"));
+      expect(gbk.status).to.equal(400);
+      expect(gbk.body.message).to.contain('"GBK"');
+      expect(gbk.body.details.encoding).to.equal("GBK");
+      const charset = await post(Buffer.from(fixture("camt054.v04.cny.xml")), "application/xml; charset=gbk");
+      expect(charset.status).to.equal(400);
+      expect(charset.body.details.encoding).to.equal("gbk");
+      expect(footprint()).to.deep.equal(before);
+      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fresh(fixture("camt054.v04.cny.xml")).replace('encoding="UTF-8"', 'encoding="UTF-16"'), "utf16le")]);
+      const read = await post(utf16);
+      expect(read.status, JSON.stringify(read.body).slice(0, 300)).to.equal(200);
+      expect(read.body.counts.entries).to.be.at.least(1);
     });
 
     it("refuses a camt.054 without Ntfctn and an over-long MsgId with 400 BANK_MESSAGE_INVALID naming the element, changing nothing", async () => {

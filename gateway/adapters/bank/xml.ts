@@ -67,13 +67,43 @@ function formatBytes(n: number): string {
   return n >= MiB ? `${Math.floor(n / MiB)}.${Math.floor(((n % MiB) * 10) / MiB)} MiB` : `${n} bytes`;
 }
 
+/**
+ * The one decoding of XML bytes, for HTTP bodies and inbox files alike. ISO 20022 messages are UTF-8: bytes are
+ * read as strict UTF-8 (an invalid byte is refused, never replaced by U+FFFD), a UTF-8 byte-order mark is allowed,
+ * and a UTF-16 document is read when it starts with its byte-order mark. A declaration of any other encoding
+ * (GBK, ISO-8859-1…) is refused naming it, rather than read in a way the bank did not mean.
+ */
 function decode(input: Uint8Array): string {
   // A UTF-16 byte-order mark decides by itself (the declaration cannot be read as ASCII then).
   if (input[0] === 0xff && input[1] === 0xfe) return decodeAs(input, "utf-16le");
   if (input[0] === 0xfe && input[1] === 0xff) return decodeAs(input, "utf-16be");
   const head = new TextDecoder("latin1").decode(input.subarray(0, 200));
   const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head.replace(/^\uFEFF|^ï»¿/, ""));
-  return decodeAs(input, declared?.[1]?.toLowerCase() ?? "utf-8");
+  const label = declared?.[1]?.toLowerCase() ?? "utf-8";
+  if (label !== "utf-8" && label !== "utf8") {
+    throw new BankMessageError(
+      "XML_MALFORMED",
+      {
+        zh: `XML 声明的字符编码为“${declared![1]}”，不予接受：ISO 20022 报文须为 UTF-8（或带字节顺序标记的 UTF-16）。`,
+        en: `The XML declares the character encoding "${declared![1]}", which is not accepted: ISO 20022 messages must be UTF-8 (or UTF-16 with a byte-order mark).`,
+      },
+      { details: { encoding: declared![1] } },
+    );
+  }
+  return decodeAs(input, "utf-8");
+}
+
+/** A `charset` parameter of an HTTP Content-Type other than UTF-8 is refused the same way (the bytes are read as UTF-8). */
+export function requireUtf8Charset(charset: string | undefined): void {
+  if (charset === undefined || /^utf-?8$/i.test(charset.trim())) return;
+  throw new BankMessageError(
+    "XML_MALFORMED",
+    {
+      zh: `Content-Type 的字符集“${charset}”不予接受：ISO 20022 报文须为 UTF-8。`,
+      en: `The Content-Type charset "${charset}" is not accepted: ISO 20022 messages must be UTF-8.`,
+    },
+    { details: { encoding: charset } },
+  );
 }
 
 function decodeAs(input: Uint8Array, label: string): string {
@@ -96,8 +126,8 @@ function decodeAs(input: Uint8Array, label: string): string {
     throw new BankMessageError(
       "XML_MALFORMED",
       {
-        zh: `XML 内容不是有效的 ${label.toUpperCase()} 编码。`,
-        en: `The XML content is not valid ${label.toUpperCase()}.`,
+        zh: `XML 内容不是有效的 ${label.toUpperCase()} 编码（含无效字节）。`,
+        en: `The XML content is not valid ${label.toUpperCase()} (it contains invalid bytes).`,
       },
       { details: { encoding: label } },
     );

@@ -6,7 +6,7 @@
  */
 import express, { type Router } from "express";
 import { z } from "zod";
-import { DEFAULT_MAX_XML_BYTES } from "../../adapters/bank/index.js";
+import { DEFAULT_MAX_XML_BYTES, requireUtf8Charset } from "../../adapters/bank/index.js";
 import type { Services } from "../../services/index.js";
 import { defineRoute, type RouteDefinition } from "../route.js";
 import { ErrorBody, residentId } from "../schemas.js";
@@ -16,10 +16,18 @@ export const BANK_XML_MEDIA_TYPES = ["application/xml", "text/xml"] as const;
 export const PAYROLL_FILE_MAX_BYTES = 16 * 1024 * 1024;
 const XML_PATHS = ["/v1/bank/camt054", "/v1/bank/pain002", "/v1/bank/camt053"];
 
-/** Mounted before the general JSON parser: XML bodies as text (size limit → 413), payroll files as text. */
+/**
+ * Mounted before the general JSON parser: XML bodies as raw bytes (size limit → 413), decoded by the adapter's one
+ * strict decoding (parseBankXml: UTF-8, invalid bytes and other declared encodings refused) exactly as inbox files
+ * are; a Content-Type charset other than UTF-8 is refused. Payroll files as text.
+ */
 export function bankBodyParsers(maxXmlBytes = DEFAULT_MAX_XML_BYTES): Router {
   const router = express.Router();
-  router.use(XML_PATHS, express.text({ type: [...BANK_XML_MEDIA_TYPES], limit: maxXmlBytes }));
+  router.use(XML_PATHS, (req, _res, next) => {
+    if (req.is([...BANK_XML_MEDIA_TYPES])) requireUtf8Charset(/;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(req.headers["content-type"] ?? "")?.[1]);
+    next();
+  });
+  router.use(XML_PATHS, express.raw({ type: [...BANK_XML_MEDIA_TYPES], limit: maxXmlBytes }));
   router.use("/v1/bank/payroll-files", express.text({ type: ["text/csv", "application/json"], limit: PAYROLL_FILE_MAX_BYTES }));
   return router;
 }
@@ -28,6 +36,8 @@ const CAMT054_OUTCOMES =
   "accepted: queued for the ledger (operationId/operationIds, state pending or submitted), NOT yet credited — it may still be refused and go to suspense; credited: the ledger operation succeeded (known with wait=true); duplicate: the same bank booking was processed before; conflict: the same bank reference as a booking processed before but another amount or date — not credited, listed on the suspense list (kind conflict); held: a payroll transfer whose amount differs from the file's total; rejected: not credited, with reason (and suspenseId when it went to the suspense list).";
 
 const XmlBody = z.string().min(1).openapi({ description: "The ISO 20022 XML document, sent with Content-Type application/xml (UTF-8)." });
+/** The XML body as the routes receive it: the raw bytes (decoded by the adapter). */
+const XmlBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array && v.length > 0, { message: "must be a non-empty XML document sent as application/xml or text/xml" });
 /** The XML endpoints' body as /openapi.json declares it. */
 const XML_CONTENT = Object.fromEntries(BANK_XML_MEDIA_TYPES.map((t) => [t, XmlBody]));
 const WaitQuery = z.object({ wait: z.enum(["true", "false"]).optional() }).openapi({ description: "wait=true: answer after the ledger operations are final (up to WAIT_TIMEOUT_MS)." });
@@ -139,7 +149,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       summary: "Receive a camt.054 credit notification (来账通知): contributions, payroll releases, suspense",
       description:
         "camt.054.001.02/.04/.08/.12. One line per transaction, with its outcome. " + CAMT054_OUTCOMES + " Without wait=true a contribution (or the release of the employer's payroll file when the amount equals its total) is reported accepted, never credited: follow its operation. Also reported: duplicate (same bank booking delivered before: exactly once across resends and overlapping files), held (payroll amount mismatch) or rejected with a reason in Chinese and English (foreign currency, debit, pending, bad reference…; unassignable CNY credits go to the suspense list). Files can also be dropped in DATA_DIR/inbox/bank.",
-      query: WaitQuery, body: XmlBody,
+      query: WaitQuery, body: XmlBytes,
       responses: { 200: { description: "The report: one line per transaction.", schema: Camt054ReportBody }, ...xmlErrors },
       handle: async ({ caller, query, body }) => ({ status: 200, body: await bank.incoming.ingestCamt054Xml(caller, body, { source: "http", wait: query?.wait === "true" }) }),
     }),
@@ -213,7 +223,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       summary: "Receive a pain.002 payment status report (付款状态报告): paid, or failed with the money back on the balance",
       description:
         "pain.002.001.03 and later. Settled (ACSC, ACCC) → recorded paid; accepted but not settled (ACTC, ACCP, ACSP, ACWC…) → acceptedPending, nothing recorded; rejected (RJCT, CANC) → recorded failed on the ledger (with the payout's Merkle proof) and the gross returns to the member's balance; pending → nothing yet; unknown ids are listed. A payout is never paid twice: a repeated or reordered report is answered as duplicate. Waits for the ledger unless wait=false.",
-      query: WaitQuery, body: XmlBody,
+      query: WaitQuery, body: XmlBytes,
       responses: { 200: { description: "One line per payout.", schema: Pain002ResultBody }, ...xmlErrors },
       handle: async ({ caller, query, body }) => ({ status: 200, body: await bank.payments.ingestPain002Xml(caller, body, { source: "http", wait: query?.wait !== "false" }) }),
     }),
@@ -221,7 +231,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       operationId: "reconcileStatement", method: "post", path: "/v1/bank/camt053", tags: ["bank"], roles: ["bank"], textMediaTypes: BANK_XML_MEDIA_TYPES, bodyContent: XML_CONTENT,
       summary: "Reconcile a camt.053 statement of the pension settlement account (对账)",
       description: "For the statement's period: what the ledger expected to move (credits it made from camt.054, payouts instructed by pain.001 and not failed) against what the bank booked — matched, missing on either side, amount differences.",
-      body: XmlBody,
+      body: XmlBytes,
       responses: { 200: { description: "Per statement.", schema: ReconciliationBody }, ...xmlErrors },
       handle: ({ caller, body }) => ({ status: 200, body: bank.payments.reconcileStatementXml(caller, body) }),
     }),
