@@ -578,6 +578,18 @@ ${entries.join("\n")}
       expect(again.body.code).to.equal("PAYROLL_BATCH_ALREADY_RELEASED");
     });
 
+    it("refuses a JSON payroll file whose amounts are written 1e2 or 100.0, listing each with the literal", async () => {
+      const json = fixture("payroll.2026-11.json")
+        .replace("PR000020261100000174", formatPayrollReference(202612000009n))
+        .replace('"wageBaseFen": 1000000', '"wageBaseFen": 1e6').replace('"employerFen": 4800', '"employerFen": 4800.0');
+      const res = await bank.request("POST", "/v1/bank/payroll-files", json, { "content-type": "application/json" });
+      expect(res.status, JSON.stringify(res.body)).to.equal(422);
+      expect(res.body.code).to.equal("PAYROLL_FILE_INVALID");
+      const bad = res.body.details.errors.map((e: any) => `${e.line}:${e.field}:${e.code}`);
+      expect(bad).to.include.members(["1:wageBaseFen:AMOUNT_INVALID", "3:employerFen:AMOUNT_INVALID"]);
+      expect(res.body.details.errors.find((e: any) => e.field === "wageBaseFen").en).to.contain("1e6");
+    });
+
     it("rejects a file with bad lines whole, or accepts only its good lines when asked, listing every bad line with its reason", async () => {
       const bad = [
         `payrollReference,${formatPayrollReference(202612000001n)}`, "planId,EA-PLAN-0001", "period,2026-12", "declaredTotalFen,139200", "employer,91310000MA1FL0001X",
