@@ -131,6 +131,8 @@ export function parseCamt054(xml: string | Uint8Array, options: ParseXmlOptions 
 export interface PensionAccountInfo {
   /** A closed account (e.g. after a death settlement) takes no more contributions. */
   open: boolean;
+  /** The ledger's status when not open (`Frozen`, `PayingOut`, `Closed`), for the reason. */
+  status?: string;
   /**
    * The member's bound bank account (card number or IBAN). When given, a contribution must come from it
    * (`RltdPties/DbtrAcct`); when omitted, the debtor account is not checked.
@@ -406,6 +408,13 @@ function duplicate(dedupKey: string, shown: string, shownZh: string, source: Cam
   };
 }
 
+/** An account that is not open, by its ledger status (PENSION_ACCOUNT_CLOSED names which). */
+const ACCOUNT_STATE_TEXT: Record<string, { zh: string; en: string }> = {
+  Closed: { zh: "已销户", en: "is closed" },
+  Frozen: { zh: "已冻结，不接受缴费", en: "is frozen and takes no contributions" },
+  PayingOut: { zh: "正在领取中，不再接受缴费", en: "is paying out and takes no more contributions" },
+};
+
 const STATUS_TEXT: Record<string, { zh: string; en: string }> = {
   PDNG: { zh: "待记账（PDNG），记账后银行会再次通知", en: "pending (PDNG); the bank notifies again once it is booked" },
   INFO: { zh: "仅供参考（INFO），不是记账", en: "information only (INFO), not a booking" },
@@ -626,7 +635,9 @@ function classifyTransaction(
   if (amount.fen === undefined) {
     return amount.problem === "decimals"
       ? reject("AMOUNT_INVALID", `金额“${amount.text}”超过两位小数，人民币金额最小单位为分。`, `Amount "${amount.text}" has more than 2 decimals; CNY amounts are in whole fen.`, source, { suspense: true, dedupKey })
-      : reject("AMOUNT_INVALID", `金额“${amount.text}”不是有效的十进制金额。`, `Amount "${amount.text}" is not a valid decimal amount.`, source, { suspense: true, dedupKey });
+      : /^-\d+(\.\d+)?$/.test(amount.text.trim())
+        ? reject("AMOUNT_INVALID", `金额“${amount.text}”为负数：ISO 20022 金额不带符号，方向由借贷标识（CdtDbtInd）表示。`, `Amount "${amount.text}" is negative: ISO 20022 amounts carry no sign (the direction is CdtDbtInd).`, source, { suspense: true, dedupKey })
+        : reject("AMOUNT_INVALID", `金额“${amount.text}”不是有效的十进制金额。`, `Amount "${amount.text}" is not a valid decimal amount.`, source, { suspense: true, dedupKey });
   }
   const amountFen = amount.fen;
   if (amountFen <= 0n) {
@@ -667,7 +678,8 @@ function classifyTransaction(
       return reject("PENSION_ACCOUNT_UNKNOWN", `养老金账户参考号 ${pension.reference} 校验正确但不存在对应账户，${shownZh} 转入待处理。`, `Pension account reference ${pension.reference} is well-formed but no account has it; ${shown} sent to suspense.`, source, suspense);
     }
     if (!info.open) {
-      return reject("PENSION_ACCOUNT_CLOSED", `养老金账户 ${pension.reference} 已销户，${shownZh} 转入待处理（退回）。`, `Pension account ${pension.reference} is closed; ${shown} sent to suspense (to be returned).`, source, suspense);
+      const state = ACCOUNT_STATE_TEXT[info.status ?? "Closed"] ?? { zh: `状态为 ${info.status}，不接受缴费`, en: `has status ${info.status} and takes no contributions` };
+      return reject("PENSION_ACCOUNT_CLOSED", `养老金账户 ${pension.reference} ${state.zh}，${shownZh} 转入待处理（退回）。`, `Pension account ${pension.reference} ${state.en}; ${shown} sent to suspense (to be returned).`, source, suspense);
     }
     if (info.boundAccount !== undefined && tx?.debtorAccount !== info.boundAccount) {
       return reject(

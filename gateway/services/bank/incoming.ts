@@ -248,7 +248,7 @@ export class IncomingMoney {
         const status = this.repo.indexedAccountStatus(fastAccountIdOf(member.pseudonym, PERSONAL_PLAN));
         if (!status) return undefined;
         members.set(serial, member.pseudonym);
-        return { open: status === "Active", ...(member.bankCard ? { boundAccount: member.bankCard } : {}) };
+        return { open: status === "Active", ...(status !== "Active" ? { status } : {}), ...(member.bankCard ? { boundAccount: member.bankCard } : {}) };
       },
       payrollBatch: (reference) => {
         const file = this.repo.payrollFile(reference);
