@@ -184,6 +184,22 @@ export function parseBankXml(input: string | Uint8Array, options: ParseXmlOption
   const validation = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (validation !== true) {
     const { msg } = validation.err;
+    // Elements still open at the end: the validator lists them (and says line 1, column 1); the document was
+    // cut short, so the place to show is its end.
+    const unclosed = /^Invalid '\[([\s\S]*)\]' found\.?$/.exec(msg);
+    if (unclosed) {
+      const names = [...unclosed[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+      const end = lineAndColumn(xml, xml.length);
+      const path = names.join("/");
+      throw new BankMessageError(
+        "XML_MALFORMED",
+        {
+          zh: `报文在第 ${end.line} 行第 ${end.column} 列提前结束（可能被截断），以下元素未闭合：${path}。`,
+          en: `The message ends at line ${end.line}, column ${end.column} with elements still open (truncated?): ${path}.`,
+        },
+        { details: { line: end.line, column: end.column, unclosedElements: names } },
+      );
+    }
     // The validator leaves line/column undefined for an empty document.
     const line = validation.err.line ?? 1;
     const col = validation.err.col ?? 1;
@@ -307,6 +323,17 @@ export function requireMessageType(doc: ParsedXmlDocument, messageType: string, 
   const id = iso20022MessageId(doc.namespace);
   if (id && id.messageType === messageType && variants.includes(id.variant) && doc.rootName === "Document") {
     return id.variant;
+  }
+  if (id && id.messageType === messageType && variants.includes(id.variant)) {
+    // The namespace is right; the root element is not: say that, not "unsupported namespace".
+    throw new BankMessageError(
+      "MESSAGE_TYPE_UNSUPPORTED",
+      {
+        zh: `根元素为 <${doc.rootName}>：ISO 20022 报文的根元素须为 <Document>（命名空间“${doc.namespace}”正确）。`,
+        en: `The root element is <${doc.rootName}>: an ISO 20022 message has the root element <Document> (the namespace "${doc.namespace}" is right).`,
+      },
+      { details: { namespace: doc.namespace ?? null, rootElement: doc.rootName, expectedRootElement: "Document" } },
+    );
   }
   const expected = variants.map((v) => `${messageType}.001.${String(v).padStart(2, "0")}`).join(", ");
   const found = doc.namespace ? `namespace "${doc.namespace}"` : `no namespace (root element <${doc.rootName}>)`;

@@ -14,6 +14,7 @@ import {
   type ProcessedBookingInfo,
 } from "../../../../gateway/adapters/bank/camt054.js";
 import { isoToUnixSeconds } from "../../../../gateway/adapters/bank/amount.js";
+import { BankMessageError } from "../../../../gateway/adapters/bank/bankMessageError.js";
 import { fixture } from "./samples.js";
 
 const COLLECTION = ["110012345000526001"];
@@ -177,5 +178,33 @@ describe("camt.054 (QA findings)", () => {
       const d = classifyCamt054Entries(parseCamt054(qa("rvsl.xml")), lookup(), { collectionAccounts: COLLECTION }).decisions[0]!;
       expect(d.kind === "rejected" && [d.reason.code, d.suspense]).to.deep.equal(["REVERSAL", false]);
     });
+  });
+});
+
+describe("bank XML errors (QA findings)", () => {
+  const fail = (bytes: Buffer) => {
+    try {
+      parseCamt054(bytes);
+    } catch (e) {
+      return e as BankMessageError;
+    }
+    throw new Error("parsed");
+  };
+
+  it("reports a truncated document at its end, naming the elements left open", () => {
+    const bytes = qa("s_trunc.xml");
+    const e = fail(bytes);
+    const text = bytes.toString("utf8");
+    const lines = text.split("\n");
+    expect(e.code).to.equal("XML_MALFORMED");
+    expect(e.details).to.deep.include({ line: lines.length, column: lines.at(-1)!.length + 1 });
+    expect((e.details as { unclosedElements: string[] }).unclosedElements.slice(0, 3)).to.deep.equal(["Document", "BkToCstmrDbtCdtNtfctn", "Ntfctn"]);
+    expect(e.message).to.contain("truncated");
+  });
+
+  it("says the root element is wrong when the namespace is right", () => {
+    const e = fail(qa("s_root.xml"));
+    expect(e.code).to.equal("MESSAGE_TYPE_UNSUPPORTED");
+    expect(e.message).to.equal('The root element is <Dokument>: an ISO 20022 message has the root element <Document> (the namespace "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08" is right).');
   });
 });
