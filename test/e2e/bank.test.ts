@@ -578,6 +578,14 @@ ${entries.join("\n")}
       expect(again.body.code).to.equal("PAYROLL_BATCH_ALREADY_RELEASED");
     });
 
+    it("refuses a payroll file for a plan that does not exist, naming the plan", async () => {
+      const csv = fixture("payroll.2026-11.csv").replace("PR000020261100000174", formatPayrollReference(202612000010n)).replace("EA-PLAN-0001", "EA-PLAN-9999");
+      const res = await bank.request("POST", "/v1/bank/payroll-files", csv, { "content-type": "text/csv" });
+      expect(res.status, JSON.stringify(res.body).slice(0, 300)).to.equal(404);
+      expect(res.body).to.include({ code: "PLAN_NOT_FOUND", field: "planId" });
+      expect(res.body.message).to.contain("EA-PLAN-9999");
+    });
+
     it("refuses a JSON payroll file whose amounts are written 1e2 or 100.0, listing each with the literal", async () => {
       const json = fixture("payroll.2026-11.json")
         .replace("PR000020261100000174", formatPayrollReference(202612000009n))
@@ -696,6 +704,12 @@ ${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEn
       expect(res.headers.get("content-type")).to.match(/application\/xml/);
       const file = path.join(stack.dataDir, "outbox", "bank", `pain001-run-${runId}.xml`);
       expect(readFileSync(file, "utf8")).to.equal(res.body);
+      // The first request fixed the file: asking for the other version is refused, not answered with this one.
+      expect((await bank.get(`/v1/settlement-runs/${runId}/payment-instructions?version=001.001.03`)).status).to.equal(200);
+      const other = await bank.get(`/v1/settlement-runs/${runId}/payment-instructions?version=001.001.12`);
+      expect(other.status).to.equal(409);
+      expect(other.body).to.include({ code: "PAYMENT_INSTRUCTIONS_VERSION_FIXED", field: "version" });
+      expect(other.body.details).to.deep.include({ version: "001.001.03", requested: "001.001.12" });
       for (const p of payouts) {
         expect(res.body).to.include(`<EndToEndId>PO${p.payoutId}</EndToEndId>`);
         expect(res.body).to.include(`${p.net / 100n}.${String(p.net % 100n).padStart(2, "0")}</InstdAmt>`);

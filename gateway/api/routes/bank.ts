@@ -162,6 +162,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       query: PayrollQuery, body: PayrollFileBody,
       responses: {
         201: { description: "Stored, awaiting the employer's transfer.", schema: PayrollSubmissionBody },
+        404: { description: "PLAN_NOT_FOUND: the header's planId names no plan (details.planId)", schema: ErrorBody },
         409: { description: "PAYROLL_BATCH_ALREADY_RELEASED", schema: ErrorBody },
         413: { description: "PAYLOAD_TOO_LARGE", schema: ErrorBody },
         422: { description: "PAYROLL_FILE_INVALID: details.errors lists every problem { line, field, code, zh, en }.", schema: ErrorBody },
@@ -211,6 +212,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       responses: {
         200: { description: "The pain.001 document (application/xml)." },
         404: { description: "SETTLEMENT_RUN_NOT_FOUND", schema: ErrorBody },
+        409: { description: "PAYMENT_INSTRUCTIONS_VERSION_FIXED: the run's file was produced in the other version (details.version)", schema: ErrorBody },
         503: { description: "SETTLEMENT_RUN_NOT_INDEXED", schema: ErrorBody },
       },
       handle: ({ caller, params, query }) => ({

@@ -720,6 +720,11 @@ export class IncomingMoney {
       lines: result.totals.lines, acceptedLines: result.totals.acceptedLines, rejectedLines: result.totals.rejectedLines,
       computedTotalFen: result.totals.computedTotalFen.toString(), acceptedTotalFen: result.totals.acceptedTotalFen.toString(),
     };
+    if (result.header && !this.repo.planExists(planIdOf(result.header.planId))) {
+      throw new AppError("PLAN_NOT_FOUND", `${ERROR_CATALOG.PLAN_NOT_FOUND.en} (planId ${result.header.planId} in the payroll file's header)`, {
+        field: "planId", details: { planId: result.header.planId },
+      });
+    }
     if (result.status === "rejected" || !result.header) {
       throw new BankMessageError(
         "PAYROLL_FILE_INVALID",

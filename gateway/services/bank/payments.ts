@@ -114,6 +114,12 @@ export class Payments {
     void caller;
     const { payouts } = this.indexedRun(runId);
     const earlier = this.repo.paymentFile(runId);
+    if (earlier && options.version && options.version !== earlier.version) {
+      // The first request fixed the file (message id, time, version): another version would be another file.
+      throw new AppError("PAYMENT_INSTRUCTIONS_VERSION_FIXED", `${ERROR_CATALOG.PAYMENT_INSTRUCTIONS_VERSION_FIXED.en} (run ${runId} was produced as pain.${earlier.version}, not pain.${options.version})`, {
+        field: "version", details: { runId, version: earlier.version, requested: options.version },
+      });
+    }
     const version = (earlier?.version as Pain001Version | undefined) ?? options.version ?? "001.001.03";
     const now = this.deps.clock();
     const { year, month, day } = cstParts(now);

@@ -350,6 +350,10 @@ export class BankRepository {
     return r?.status;
   }
 
+  planExists(plan: string): boolean {
+    return this.statement("SELECT 1 FROM idx_plans WHERE plan = ?").get(plan.toLowerCase()) !== undefined;
+  }
+
   accountMember(accountId: string): string | undefined {
     const r = this.db.prepare("SELECT member FROM idx_accounts WHERE account_id = ?").get(accountId.toLowerCase()) as Row | undefined;
     return r?.member;
