@@ -208,3 +208,11 @@ describe("bank XML errors (QA findings)", () => {
     expect(e.message).to.equal('The root element is <Dokument>: an ISO 20022 message has the root element <Document> (the namespace "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08" is right).');
   });
 });
+
+describe("dedup keys stored by earlier versions", () => {
+  it("still recognises a booking processed under the old account-prefixed key, so an upgrade credits nothing twice", () => {
+    const store = new Map<string, ProcessedBookingInfo>([["110012345000526001|TX|TX-I-1", { amountFen: null, bookedAt: null }]]);
+    const result = classifyCamt054Entries(parseCamt054(qa("i1.xml")), lookup(store), { collectionAccounts: COLLECTION });
+    expect(result.decisions[0]!.kind).to.equal("duplicate");
+  });
+});
