@@ -9,7 +9,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
-  applyPain002ToPayouts, buildPain001, isCollectionAccount, type AccountId, parseBankXml, payoutEndToEndId, parsePayoutEndToEndId, readCamt053, readPain002,
+  applyPain002ToPayouts, buildPain001, displayAmount, isCollectionAccount, type AccountId, parseBankXml, payoutEndToEndId, parsePayoutEndToEndId, readCamt053, readPain002,
   reconcile, type Camt053Document, type ExpectedMovement, type Pain001Version, type Pain002Report, type PayoutStatusUpdate, type StatusReason,
 } from "../../adapters/bank/index.js";
 import { CALLS } from "../../chain/calls.js";
@@ -396,7 +396,7 @@ function expectedView(e: ExpectedMovement) {
 function movementView(m: import("../../adapters/bank/index.js").StatementMovement) {
   return {
     statementId: m.statementId, entryIndex: m.entryIndex, transactionIndex: m.transactionIndex, refs: m.refs, direction: m.direction, status: m.status,
-    amount: m.amountFen !== undefined ? formatFen(m.amountFen) : `${m.amountText} ${m.currency}`.trim(),
+    amount: displayAmount(m.amountText, m.currency, m.amountFen),
     ...(m.amountFen !== undefined ? { amountFen: m.amountFen.toString() } : {}), currency: m.currency, ...(m.bookingDate ? { bookingDate: m.bookingDate } : {}),
   };
 }
