@@ -471,6 +471,8 @@ interface EntryContext {
 function entryTotalMismatch(entry: ReportEntry): boolean {
   if (entry.transactions.length === 0 || entry.amount.fen === undefined) return false;
   if (entry.transactions.length === 1 && entry.transactions[0]!.amount === undefined) return false;
+  // A transaction in another currency than its CNY entry cannot be part of it: the entry does not add up.
+  if (entry.transactions.some((tx) => tx.amount !== undefined && tx.amount.currency !== entry.amount.currency)) return true;
   let sum = 0n;
   for (const tx of entry.transactions) {
     if (tx.amount?.fen === undefined) return false;

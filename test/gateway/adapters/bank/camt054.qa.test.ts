@@ -123,6 +123,13 @@ describe("camt.054 (QA findings)", () => {
       expect(d.reason.en).to.contain("¥1.00").and.contain("¥5,000.00");
     });
 
+    it("does not credit the CNY transaction of a CNY entry whose other transaction is in USD", () => {
+      const xml = qa("b1.xml").toString("utf8").replace('<Amt Ccy="CNY">2.00</Amt>', '<Amt Ccy="USD">2.00</Amt>');
+      const decisions = classifyCamt054Entries(parseCamt054(xml), lookup(), { collectionAccounts: COLLECTION }).decisions.filter((d) => d.source.entryIndex === 0);
+      expect(kinds(decisions)).to.deep.equal(["rejected:ENTRY_TOTAL_MISMATCH", "rejected:CURRENCY_NOT_CNY"]);
+      expect(decisions[0]!.kind === "rejected" && [decisions[0].suspense, decisions[0].amountFen]).to.deep.equal([true, 300n]);
+    });
+
     it("refuses a CNY transaction in a USD entry as not CNY", () => {
       const d = t5()[14]!;
       expect(d.kind === "rejected" && d.reason.code).to.equal("CURRENCY_NOT_CNY");
