@@ -43,6 +43,10 @@ const configSchema = z.object({
   WAIT_TIMEOUT_MS: positiveInt.default(30_000),
   /** Share of the block gas limit one transaction may use; batches are split to fit it. */
   BATCH_GAS_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(80),
+  /** The bank's pension collection account: camt.054 notifications for any other account credit nothing. */
+  BANK_COLLECTION_ACCOUNT: z.string().trim().min(1).max(34).default("110012345000526001"),
+  /** The bank's pension settlement account: the debtor of the pain.001 payouts, compared in camt.053 with them. */
+  BANK_SETTLEMENT_ACCOUNT: z.string().trim().min(1).max(34).default("PENSIONSETTLEMENT0001"),
   /** /healthz is "degraded" (503) when the oldest open outbox operation is older than this… */
   OUTBOX_STALL_AFTER_MS: positiveInt.default(300_000),
   /** …or an open operation was retried more than this many times. */
@@ -76,6 +80,8 @@ export interface GatewayConfig {
   schedulerIntervalMs: number;
   waitTimeoutMs: number;
   batchGasSharePercent: number;
+  bankCollectionAccount: string;
+  bankSettlementAccount: string;
   outboxStallAfterMs: number;
   outboxStallAfterAttempts: number;
   keystoreScryptLogN: number;
@@ -179,6 +185,8 @@ export function loadConfig(
     schedulerIntervalMs: parsed.SCHEDULER_INTERVAL_MS,
     waitTimeoutMs: parsed.WAIT_TIMEOUT_MS,
     batchGasSharePercent: parsed.BATCH_GAS_SHARE_PERCENT,
+    bankCollectionAccount: parsed.BANK_COLLECTION_ACCOUNT,
+    bankSettlementAccount: parsed.BANK_SETTLEMENT_ACCOUNT,
     outboxStallAfterMs: parsed.OUTBOX_STALL_AFTER_MS,
     outboxStallAfterAttempts: parsed.OUTBOX_STALL_AFTER_ATTEMPTS,
     keystoreScryptLogN: parsed.KEYSTORE_SCRYPT_LOG_N,
@@ -206,6 +214,8 @@ export const CONFIG_HELP: ReadonlyArray<[string, string]> = [
   ["SCHEDULER_INTERVAL_MS", "standing-contribution scheduler interval (60000)"],
   ["WAIT_TIMEOUT_MS", "longest wait for ?wait=true (30000)"],
   ["BATCH_GAS_SHARE_PERCENT", "share of the block gas limit one batch transaction may use (80)"],
+  ["BANK_COLLECTION_ACCOUNT", "pension collection account camt.054 notifications must be for (110012345000526001)"],
+  ["BANK_SETTLEMENT_ACCOUNT", "pension settlement account payouts are paid from (PENSIONSETTLEMENT0001)"],
   ["OUTBOX_STALL_AFTER_MS", "/healthz degraded (503) when the oldest open operation is older (300000)"],
   ["OUTBOX_STALL_AFTER_ATTEMPTS", "/healthz degraded (503) when an open operation was retried more often (20)"],
   ["PSEUDONYM_KEY, VAULT_KEY", "32-byte hex keys (default: generated into DATA_DIR/secrets.json)"],

@@ -29,6 +29,7 @@ export const ERROR_CATALOG = {
   PAYROLL_FILE_INVALID: { status: 422, en: "The payroll contribution file has an invalid header or invalid lines." },
   PAYMENT_INSTRUCTION_INVALID: { status: 422, en: "The payment instruction input is invalid." },
   PAYROLL_BATCH_ALREADY_RELEASED: { status: 409, en: "A payroll file under this batch reference was already released by the employer's transfer; it cannot be replaced." },
+  PAYMENT_INSTRUCTIONS_VERSION_FIXED: { status: 409, en: "The run's payment instructions were already produced in another pain.001 version; that file is final." },
   SUSPENSE_NOT_FOUND: { status: 404, en: "No suspense entry with this id." },
   SUSPENSE_NOT_OPEN: { status: 409, en: "The suspense entry was already assigned or marked for return." },
   SUSPENSE_NOT_ASSIGNABLE: { status: 422, en: "The suspense entry cannot be credited to one member (not CNY, no amount, or an employer's payroll transfer); mark it for return." },

@@ -17,6 +17,7 @@ import { ConfigError, type GatewayConfig } from "./config.js";
 import { ChainListener } from "./events/listener.js";
 import { createLogger } from "./logger.js";
 import { createServices, type Services } from "./services/index.js";
+import { DEFAULT_SETTLEMENT_ACCOUNT } from "./services/bank/payments.js";
 import { createAuditChain } from "./audit/chain.js";
 import { StandingContributionScheduler } from "./services/standingContributions.js";
 import { ClaimSweeper } from "./services/claims/index.js";
@@ -76,7 +77,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     store, pipeline, ledger: createLedgerReader(provider, deployment.ledger), clock, waitTimeoutMs: config.waitTimeoutMs,
     auditChain: createAuditChain(provider, { chainId: config.chainId, ledgerAddress: deployment.ledger, deploymentBlock: deployment.deploymentBlock }),
     evidence: createLedgerEvidenceReader(provider, deployment.ledger, deployment.deploymentBlock),
-    bank: { dataDir: config.dataDir, batchGasBudget: Math.floor((30_000_000 * config.batchGasSharePercent) / 100) },
+    bank: {
+      dataDir: config.dataDir, batchGasBudget: Math.floor((30_000_000 * config.batchGasSharePercent) / 100),
+      collectionAccount: config.bankCollectionAccount,
+      settlementAccount: { name: DEFAULT_SETTLEMENT_ACCOUNT.name, account: config.bankSettlementAccount },
+    },
   });
   // Bank ISO 20022 files dropped in DATA_DIR/inbox/bank (issue 4).
   const bankInbox = new BankInbox({

@@ -30,6 +30,11 @@ export interface InboxFolderOptions {
   label: string;
   /** Called after each file (tests and the benchmark use it to time file arrival → report). */
   onProcessed?: (result: InboxResult) => void;
+  /**
+   * A file modified less than this many milliseconds ago is left for the next scan (it may still be being written
+   * in place). Default 0.
+   */
+  settleMs?: number;
 }
 
 export class InboxFolder {
@@ -65,8 +70,11 @@ export class InboxFolder {
     await mkdir(path.join(dir, "rejected"), { recursive: true });
     const names = (await readdir(dir)).filter((n) => !n.startsWith(".") && !/\.(part|tmp)$/i.test(n)).sort();
     const results: InboxResult[] = [];
+    const settleMs = this.o.settleMs ?? 0;
     for (const name of names) {
-      if (!(await stat(path.join(dir, name))).isFile()) continue;
+      const info = await stat(path.join(dir, name));
+      if (!info.isFile()) continue;
+      if (settleMs > 0 && Date.now() - info.mtimeMs < settleMs) continue;
       const result = await this.processFile(name);
       results.push(result);
       this.o.onProcessed?.(result);

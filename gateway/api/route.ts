@@ -70,7 +70,9 @@ export function mountRoute(router: Router, route: RouteDefinition): void {
       });
     }
     if (route.body && !req.is("application/json") && !(route.textMediaTypes && req.is([...route.textMediaTypes]))) {
-      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the request body as application/json.");
+      // Name the media types this route takes (its declared body content), not always JSON.
+      const accepted = Object.keys(route.bodyContent ?? { "application/json": true });
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Send the request body as ${accepted.join(" or ")}.`, { details: { accepted } });
     }
     const params = parse(route.params, req.params);
     const query = parse(route.query, req.query);

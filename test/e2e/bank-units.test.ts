@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { merkleProofs, merkleRoot, payoutLeaf, verifyMerkleProof } from "../../deploy/settlementMerkle.js";
-import { camt054BatchReference, cstYearOf, dealPayrollChunks, splitFailedBatch } from "../../gateway/services/bank/incoming.js";
+import { camt054BatchReference, cstYearOf, dealPayrollChunks, ledgerRefusal, splitFailedBatch } from "../../gateway/services/bank/incoming.js";
 
 const leafOf = (i: number) =>
   payoutLeaf({ payoutId: BigInt(i + 1), accountId: "0x" + String(i + 1).padStart(64, "0"), payee: "0x" + "ab".repeat(32), gross: 1000n + BigInt(i), tax: 30n, net: 970n + BigInt(i) });
@@ -90,6 +90,20 @@ describe("bank service: camt.054 credit batches", () => {
     const last = splitFailedBatch(items, 0, { ...refused, details: { ...refused.details, index: "5" } });
     expect(last.bad.map((x) => x.dedupKey)).to.deep.equal(["ACCT|TX|REF5"]);
     expect(last.resend).to.have.length(5);
+  });
+
+  it("keeps the room left under the cap in the suspense reason when the ledger refuses a batch item for the cap", () => {
+    const items = Array.from({ length: 2 }, (_, i) => item(i));
+    const refused = {
+      code: "BATCH_ITEM_INVALID",
+      details: { index: "0", item: { code: "CONTRIBUTION_EXCEEDS_ANNUAL_CAP", message: "cap", details: { error: "ContributionExceedsAnnualCap", requested: "100", remaining: "50" } } },
+    };
+    const split = splitFailedBatch(items, 0, refused);
+    expect(split.itemError!.details).to.deep.include({ requested: "100", remaining: "50" });
+    const reason = ledgerRefusal(split.itemError!.code, split.itemError!.message, split.itemError!.details);
+    expect(reason.code).to.equal("CONTRIBUTION_EXCEEDS_ANNUAL_CAP");
+    expect(reason.en).to.contain("requested ¥1.00, remaining ¥0.50");
+    expect(reason.zh).to.contain("本年尚可缴 ¥0.50");
   });
 
   it("refuses every remaining item when the batch failed for another reason or names an index outside it", () => {

@@ -25,10 +25,14 @@ const SAMPLE_CARDS = ["6217000000000000011", "6217000000000000029", "62170000000
 const PAYROLL_EMPLOYEES = ["110105198001010016", "310104198506150023", "44030519921130003X"];
 
 let tagSequence = 0;
-/** The sample with its bank references (and the account they are unique within) made new for this test. */
+/**
+ * The sample with its bank references made new for this test. The account stays: camt.054 notifications must be
+ * for the pension collection account (110012345000526001, the gateway's default), and the dedup key is the bank's
+ * references alone.
+ */
 function fresh(xml: string): string {
   const tag = `${Date.now() % 100000}${++tagSequence}`;
-  return xml.replaceAll("CNB2026", `CNB${tag}`).replaceAll("E2E-2026", `E2E-${tag}`).replaceAll("110012345000526", `1100${tag}`.slice(0, 15));
+  return xml.replaceAll("CNB2026", `CNB${tag}`).replaceAll("E2E-2026", `E2E-${tag}`);
 }
 
 describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
@@ -215,7 +219,7 @@ describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
 <RltdPties><DbtrAcct><Id><Othr><Id>${c.card}</Id></Othr></Id></DbtrAcct></RltdPties><RmtInf><Ustrd>个人养老金 ${c.reference}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>`);
       const xmlText = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>MSG-${tag}</MsgId><CreDtTm>${today()}T09:00:00+08:00</CreDtTm></GrpHdr>
-<Ntfctn><Id>NTF-${tag}</Id><Acct><Id><Othr><Id>110099${tag.slice(-9)}</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+<Ntfctn><Id>NTF-${tag}</Id><Acct><Id><Othr><Id>110012345000526001</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
 ${entries.join("\n")}
 </Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
       return { xml: xmlText, refs };
@@ -409,6 +413,101 @@ ${entries.join("\n")}
       expect(waited.body.creditedTotalFen).to.equal("500");
     });
 
+    it("credits a booking once whatever account form a resend uses, and reports a resend with a corrected amount as a conflict on the suspense list, crediting nothing", async () => {
+      const person = await newMember();
+      await indexed();
+      const file = notification([{ ...person, amountFen: 10_000n }]);
+      const first = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
+      expect(first.body.counts.credited, JSON.stringify(first.body)).to.equal(1);
+      await indexed();
+      const balance = await balanceOf(person.accountId);
+      const iban = file.xml.replace("<Othr><Id>110012345000526001</Id></Othr>", "<IBAN>CN00110012345000526001</IBAN>");
+      const resent = await xml(bank, "/v1/bank/camt054?wait=true", iban);
+      expect(resent.body.entries[0]).to.include({ outcome: "duplicate" });
+      const corrected = file.xml.replaceAll("100.00</Amt>", "999.00</Amt>");
+      const conflict = await xml(bank, "/v1/bank/camt054?wait=true", corrected);
+      expect(conflict.status).to.equal(200);
+      const [line] = conflict.body.entries;
+      expect(line).to.include({ outcome: "conflict", decision: "conflict" });
+      expect(line.reason.code).to.equal("RESEND_CONFLICT");
+      expect(line.reason.en).to.contain("¥100.00").and.contain("¥999.00");
+      expect(line.firstDelivery).to.include({ amount: "¥100.00", outcome: "credited" });
+      expect(conflict.body.counts.conflict).to.equal(1);
+      const again = await xml(bank, "/v1/bank/camt054?wait=true", corrected);
+      expect(again.body.entries[0].outcome).to.equal("duplicate");
+      const suspense = (await operator.get("/v1/bank/suspense?status=open&limit=1000")).body.items.find((x: any) => x.suspenseId === line.suspenseId);
+      expect(suspense).to.include({ kind: "conflict", amount: "¥999.00" });
+      const assign = await operator.post(`/v1/bank/suspense/${line.suspenseId}/assignment`, { pensionReference: person.reference });
+      expect(assign.status).to.equal(422);
+      expect(assign.body.code).to.equal("SUSPENSE_NOT_ASSIGNABLE");
+      // A debit reversal of the credit: listed for an operator, naming the credit's operation; the member is not debited.
+      const reversal = file.xml.replace("<CdtDbtInd>CRDT</CdtDbtInd><Sts>", "<CdtDbtInd>DBIT</CdtDbtInd><RvslInd>1</RvslInd><Sts>").replaceAll("<CdtDbtInd>CRDT</CdtDbtInd>\n<RltdPties>", "<CdtDbtInd>DBIT</CdtDbtInd>\n<RltdPties>");
+      const reversed = await xml(bank, "/v1/bank/camt054?wait=true", reversal);
+      const [rv] = reversed.body.entries;
+      expect(rv.reason.code, JSON.stringify(rv)).to.equal("REVERSAL");
+      expect(rv.reverses.operationId).to.equal(first.body.entries[0].operationId);
+      expect(rv.reason.en).to.contain(first.body.entries[0].operationId);
+      const listed = (await operator.get("/v1/bank/suspense?status=open&limit=1000")).body.items.find((x: any) => x.suspenseId === rv.suspenseId);
+      expect(listed).to.include({ kind: "reversal" });
+      await indexed();
+      expect(await balanceOf(person.accountId)).to.equal(balance);
+    });
+
+    it("refuses a suspense assignment the ledger would refuse (cap, frozen account) with its code, changing nothing; one the ledger refuses after all is open again with the ledger's reason", async () => {
+      const [nearCap, frozen] = [await newMember(), await newMember()];
+      await indexed();
+      const credited = await xml(bank, "/v1/bank/camt054?wait=true", notification([{ ...nearCap, amountFen: 1_199_950n }]).xml);
+      expect(credited.body.counts.credited).to.equal(1);
+      const unassigned = await xml(bank, "/v1/bank/camt054?wait=true", notification([{ ...nearCap, reference: "无参考号", amountFen: 100n }, { ...nearCap, reference: "无参考号", amountFen: 200n }]).xml);
+      const [sus1, sus2] = unassigned.body.entries.map((e: any) => e.suspenseId as string);
+      expect(sus1).to.match(/^SUS-/);
+      await indexed();
+      const before = footprint();
+      const overCap = await operator.post(`/v1/bank/suspense/${sus1}/assignment`, { pensionReference: nearCap.reference });
+      expect(overCap.status, JSON.stringify(overCap.body)).to.equal(422);
+      expect(overCap.body.code).to.equal("CONTRIBUTION_EXCEEDS_ANNUAL_CAP");
+      expect(overCap.body.details).to.include({ requested: "100", remaining: "50" });
+      expect(footprint()).to.deep.equal(before);
+      const freeze = await operator.post(`/v1/accounts/${frozen.accountId}/freeze?wait=true`, { reasonCode: "COURT_ORDER" });
+      expect(freeze.status, JSON.stringify(freeze.body)).to.equal(200);
+      await indexed();
+      const afterFreeze = footprint();
+      const toFrozen = await operator.post(`/v1/bank/suspense/${sus1}/assignment`, { pensionReference: frozen.reference });
+      expect(toFrozen.status, JSON.stringify(toFrozen.body)).to.equal(409);
+      expect(toFrozen.body).to.include({ code: "ACCOUNT_STATUS_INVALID" });
+      expect(toFrozen.body.details).to.deep.equal({ status: "Frozen" });
+      expect(footprint()).to.deep.equal(afterFreeze);
+      // The event index lags behind the freeze: the pre-check passes, the ledger refuses.
+      gateway.store.database.db.prepare("UPDATE idx_accounts SET status = 'Active' WHERE account_id = ?").run(frozen.accountId);
+      try {
+        const assigned = await operator.post(`/v1/bank/suspense/${sus2}/assignment`, { pensionReference: frozen.reference });
+        expect(assigned.status, JSON.stringify(assigned.body)).to.equal(200);
+        const op = await operator.waitForOperation(assigned.body.operationId);
+        expect(op.state).to.equal("failed");
+      } finally {
+        gateway.store.database.db.prepare("UPDATE idx_accounts SET status = 'Frozen' WHERE account_id = ?").run(frozen.accountId);
+      }
+      const listed = (await operator.get("/v1/bank/suspense?status=open&limit=1000")).body.items.find((x: any) => x.suspenseId === sus2);
+      expect(listed).to.include({ status: "open", operationId: null });
+      expect(listed.reason.code).to.equal("ACCOUNT_STATUS_INVALID");
+      const returned = await operator.post(`/v1/bank/suspense/${sus2}/return`, {});
+      expect(returned.status, JSON.stringify(returned.body)).to.equal(200);
+      expect(returned.body.status).to.equal("returnRequested");
+      expect(await balanceOf(frozen.accountId)).to.equal(0n);
+    });
+
+    it("refuses a notification for another account than the pension collection account, crediting nothing", async () => {
+      const person = await newMember();
+      await indexed();
+      const file = notification([{ ...person, amountFen: 150n }]);
+      const before = footprint();
+      const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml.replace("110012345000526001", "SOME-OTHER-CUSTOMER-ACCT"));
+      expect(res.status).to.equal(200);
+      expect(res.body.entries[0]).to.include({ outcome: "rejected" });
+      expect(res.body.entries[0].reason.code).to.equal("NOT_COLLECTION_ACCOUNT");
+      expect(footprint()).to.deep.equal(before);
+    });
+
     it("rejects a CNY credit above what the ledger can record, or above the annual cap, before anything is queued, and credits the others", async () => {
       const [person, other] = [await newMember(), await newMember()];
       await indexed();
@@ -421,7 +520,7 @@ ${entries.join("\n")}
       const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
       const [huge, overCap, atCap] = res.body.entries;
-      expect(huge).to.include({ outcome: "rejected", amount: "99999999999999999999999.99 CNY" });
+      expect(huge).to.include({ outcome: "rejected", amount: "99,999,999,999,999,999,999,999.99 CNY" });
       expect(huge.reason.code).to.equal("AMOUNT_TOO_LARGE");
       expect(huge.reason.zh).to.match(/[\u4e00-\u9fff]/);
       expect(huge.suspenseId).to.match(/^SUS-/);
@@ -477,6 +576,26 @@ ${entries.join("\n")}
       const again = await bank.request("POST", "/v1/bank/payroll-files", fixture("payroll.2026-11.csv"), { "content-type": "text/csv" });
       expect(again.status).to.equal(409);
       expect(again.body.code).to.equal("PAYROLL_BATCH_ALREADY_RELEASED");
+    });
+
+    it("refuses a payroll file for a plan that does not exist, naming the plan", async () => {
+      const csv = fixture("payroll.2026-11.csv").replace("PR000020261100000174", formatPayrollReference(202612000010n)).replace("EA-PLAN-0001", "EA-PLAN-9999");
+      const res = await bank.request("POST", "/v1/bank/payroll-files", csv, { "content-type": "text/csv" });
+      expect(res.status, JSON.stringify(res.body).slice(0, 300)).to.equal(404);
+      expect(res.body).to.include({ code: "PLAN_NOT_FOUND", field: "planId" });
+      expect(res.body.message).to.contain("EA-PLAN-9999");
+    });
+
+    it("refuses a JSON payroll file whose amounts are written 1e2 or 100.0, listing each with the literal", async () => {
+      const json = fixture("payroll.2026-11.json")
+        .replace("PR000020261100000174", formatPayrollReference(202612000009n))
+        .replace('"wageBaseFen": 1000000', '"wageBaseFen": 1e6').replace('"employerFen": 4800', '"employerFen": 4800.0');
+      const res = await bank.request("POST", "/v1/bank/payroll-files", json, { "content-type": "application/json" });
+      expect(res.status, JSON.stringify(res.body)).to.equal(422);
+      expect(res.body.code).to.equal("PAYROLL_FILE_INVALID");
+      const bad = res.body.details.errors.map((e: any) => `${e.line}:${e.field}:${e.code}`);
+      expect(bad).to.include.members(["1:wageBaseFen:AMOUNT_INVALID", "3:employerFen:AMOUNT_INVALID"]);
+      expect(res.body.details.errors.find((e: any) => e.field === "wageBaseFen").en).to.contain("1e6");
     });
 
     it("rejects a file with bad lines whole, or accepts only its good lines when asked, listing every bad line with its reason", async () => {
@@ -585,6 +704,12 @@ ${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEn
       expect(res.headers.get("content-type")).to.match(/application\/xml/);
       const file = path.join(stack.dataDir, "outbox", "bank", `pain001-run-${runId}.xml`);
       expect(readFileSync(file, "utf8")).to.equal(res.body);
+      // The first request fixed the file: asking for the other version is refused, not answered with this one.
+      expect((await bank.get(`/v1/settlement-runs/${runId}/payment-instructions?version=001.001.03`)).status).to.equal(200);
+      const other = await bank.get(`/v1/settlement-runs/${runId}/payment-instructions?version=001.001.12`);
+      expect(other.status).to.equal(409);
+      expect(other.body).to.include({ code: "PAYMENT_INSTRUCTIONS_VERSION_FIXED", field: "version" });
+      expect(other.body.details).to.deep.include({ version: "001.001.03", requested: "001.001.12" });
       for (const p of payouts) {
         expect(res.body).to.include(`<EndToEndId>PO${p.payoutId}</EndToEndId>`);
         expect(res.body).to.include(`${p.net / 100n}.${String(p.net % 100n).padStart(2, "0")}</InstdAmt>`);
@@ -630,12 +755,19 @@ ${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEn
       execFileSync("xmllint", ["--noout", "--schema", path.join(SHARED, "xsd", "pain.001.001.03.xsd"), path.join(stack.dataDir, "outbox", "bank", `pain001-run-${heirRun}.xml`)], { stdio: "pipe" });
     });
 
-    it("records a rejected payment as failed with the money back on the balance, an accepted one as paid, and never pays twice", async () => {
+    it("records a rejected payment as failed with the money back on the balance, a settled one as paid, and never pays twice", async () => {
       await bank.get(`/v1/settlement-runs/${runId}/payment-instructions`);
       const [rejected, accepted] = payouts as [typeof payouts[0], typeof payouts[0]];
+      const line = (body: any, id: number) => body.payouts.find((p: any) => p.payoutId === String(id));
+      // Accepted for now (technical validation, customer profile, settlement in process) is not paid: nothing recorded.
+      const before = footprint();
+      const interim = await xml(bank, "/v1/bank/pain002", pain002("PSR-0", [[`PO${rejected.payoutId}`, "ACTC"], [`PO${accepted.payoutId}`, "ACSP"]]));
+      expect(interim.status, JSON.stringify(interim.body)).to.equal(200);
+      expect(interim.body.counts).to.include({ acceptedPending: 2, paid: 0, failed: 0 });
+      expect(line(interim.body, rejected.payoutId).operationId).to.equal(undefined);
+      expect(footprint()).to.deep.equal(before);
       const first = await xml(bank, "/v1/bank/pain002", pain002("PSR-1", [[`PO${rejected.payoutId}`, "RJCT"], [`PO${accepted.payoutId}`, "ACSC"], ["PO999999", "ACSC"]]));
       expect(first.status, JSON.stringify(first.body)).to.equal(200);
-      const line = (body: any, id: number) => body.payouts.find((p: any) => p.payoutId === String(id));
       expect(line(first.body, rejected.payoutId), JSON.stringify(first.body)).to.include({ outcome: "failed", state: "succeeded" });
       expect(line(first.body, accepted.payoutId)).to.include({ outcome: "paid", state: "succeeded" });
       expect(first.body.payouts.find((p: any) => p.endToEndId === "PO999999").outcome).to.equal("unknown");
@@ -645,12 +777,18 @@ ${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEn
 
       const repeated = await xml(bank, "/v1/bank/pain002", pain002("PSR-2", [[`PO${rejected.payoutId}`, "RJCT"], [`PO${accepted.payoutId}`, "ACSC"]]));
       expect(repeated.body.counts).to.include({ duplicate: 2, paid: 0, failed: 0 });
-      const reordered = await xml(bank, "/v1/bank/pain002", pain002("PSR-3", [[`PO${rejected.payoutId}`, "ACSC"]]));
-      expect(line(reordered.body, rejected.payoutId)).to.include({ outcome: "duplicate" });
-      expect(line(reordered.body, rejected.payoutId).previous.outcome).to.equal("failed");
+      // Another final result than the one recorded is a conflict, not a duplicate, and is not applied.
+      const reordered = await xml(bank, "/v1/bank/pain002", pain002("PSR-3", [[`PO${rejected.payoutId}`, "ACSC"], [`PO${accepted.payoutId}`, "RJCT"]]));
+      expect(line(reordered.body, rejected.payoutId)).to.include({ outcome: "conflict" });
+      expect(line(reordered.body, rejected.payoutId).previous).to.include({ outcome: "failed", statusCode: "RJCT" });
+      expect(line(reordered.body, accepted.payoutId)).to.include({ outcome: "conflict" });
+      expect(line(reordered.body, accepted.payoutId).previous).to.include({ outcome: "paid", statusCode: "ACSC" });
+      expect(line(reordered.body, accepted.payoutId).error.code).to.equal("PAYOUT_RESULT_CONFLICT");
+      const late = await xml(bank, "/v1/bank/pain002", pain002("PSR-3b", [[`PO${accepted.payoutId}`, "ACSP"]]));
+      expect(line(late.body, accepted.payoutId)).to.include({ outcome: "duplicate" });
       // Past the gateway's own record, the event index still knows the result.
       gateway.store.database.db.prepare("DELETE FROM bank_payout_reports WHERE payout_id = ?").run(rejected.payoutId);
-      const indexGuard = await xml(bank, "/v1/bank/pain002", pain002("PSR-4a", [[`PO${rejected.payoutId}`, "ACSC"]]));
+      const indexGuard = await xml(bank, "/v1/bank/pain002", pain002("PSR-4a", [[`PO${rejected.payoutId}`, "RJCT"]]));
       expect(line(indexGuard.body, rejected.payoutId)).to.include({ outcome: "duplicate" });
       // Past both (an index lagging behind), the ledger refuses a second result.
       gateway.store.database.db.prepare("UPDATE idx_payouts SET status = 'Settled' WHERE payout_id = ?").run(rejected.payoutId);
@@ -673,19 +811,31 @@ ${statuses.map(([id, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${id}</OrgnlEndToEn
       const entry = (amountFen: bigint, dir: string, ref: string, acctSvcrRef: string) => `<Ntry><Amt Ccy="CNY">${amountFen / 100n}.${String(amountFen % 100n).padStart(2, "0")}</Amt><CdtDbtInd>${dir}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>${today}</Dt></BookgDt><AcctSvcrRef>${acctSvcrRef}</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>${ref}</EndToEndId></Refs><Amt Ccy="CNY">${amountFen / 100n}.${String(amountFen % 100n).padStart(2, "0")}</Amt><CdtDbtInd>${dir}</CdtDbtInd></TxDtls></NtryDtls></Ntry>`;
       const statement = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>STMT-E2E</MsgId><CreDtTm>2026-12-03T06:00:00+08:00</CreDtTm></GrpHdr>
-<Stmt><Id>STMT-E2E-1</Id><FrToDt><FrDtTm>2026-11-01T00:00:00+08:00</FrDtTm><ToDtTm>${today}T23:59:59+08:00</ToDtTm></FrToDt><Acct><Id><Othr><Id>110012345000526999</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+<Stmt><Id>STMT-E2E-1</Id><FrToDt><FrDtTm>2026-11-01T00:00:00+08:00</FrDtTm><ToDtTm>${today}T23:59:59+08:00</ToDtTm></FrToDt><Acct><Id><Othr><Id>PENSIONSETTLEMENT0001</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
 ${entry(paid.net + 1n, "DBIT", `PO${paid.payoutId}`, "STMT-A")}
-${entry(creditFen, "CRDT", creditRef, "STMT-B")}
 ${entry(12345n, "CRDT", "E2E-NOBODY-KNOWS", "STMT-C")}
+</Stmt>
+<Stmt><Id>STMT-E2E-2</Id><FrToDt><FrDtTm>2026-11-01T00:00:00+08:00</FrDtTm><ToDtTm>${today}T23:59:59+08:00</ToDtTm></FrToDt><Acct><Id><Othr><Id>110012345000526001</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+${entry(creditFen, "CRDT", creditRef, "STMT-B")}
 </Stmt></BkToCstmrStmt></Document>`;
       const res = await xml(bank, "/v1/bank/camt053", statement);
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
-      const [s] = res.body.statements;
-      expect(s.matched.map((m: any) => m.ref)).to.include(creditRef);
-      expect(s.amountDifferences.map((d: any) => d.ref)).to.deep.equal([`PO${paid.payoutId}`]);
-      expect(s.amountDifferences[0].differenceFen).to.match(/^-?1$/);
-      expect(s.missingInLedger.map((m: any) => m.refs).flat()).to.include("E2E-NOBODY-KNOWS");
-      expect(s.missingInStatement.length).to.be.at.least(1);
+      const [settlement, collection] = res.body.statements;
+      // The settlement account's statement is compared with the payouts only, the collection account's with the credits only.
+      expect(settlement.accountRole).to.equal("settlement");
+      expect(settlement.amountDifferences.map((d: any) => d.ref)).to.deep.equal([`PO${paid.payoutId}`]);
+      expect(settlement.amountDifferences[0].differenceFen).to.match(/^-?1$/);
+      expect(settlement.missingInLedger.map((m: any) => m.refs).flat()).to.include("E2E-NOBODY-KNOWS");
+      expect(settlement.missingInStatement.every((m: any) => m.direction === "debit"), JSON.stringify(settlement.missingInStatement)).to.equal(true);
+      expect(settlement.missingInStatement.length).to.be.at.least(1);
+      expect(collection.accountRole).to.equal("collection");
+      expect(collection.matched.map((m: any) => m.ref)).to.include(creditRef);
+      expect(collection.missingInStatement.every((m: any) => m.direction === "credit")).to.equal(true);
+      expect(collection.amountDifferences).to.deep.equal([]);
+      // A statement of an account that is neither is compared with nothing the ledger expected.
+      const other = await xml(bank, "/v1/bank/camt053", statement.replace("PENSIONSETTLEMENT0001", "SOME-OTHER-ACCOUNT"));
+      expect(other.body.statements[0]).to.include({ accountRole: "unknown" });
+      expect(other.body.statements[0].missingInStatement).to.deep.equal([]);
     });
   });
 
@@ -712,7 +862,33 @@ ${entry(12345n, "CRDT", "E2E-NOBODY-KNOWS", "STMT-C")}
       expect(res.status).to.equal(413);
       const plain = await bank.request("POST", "/v1/bank/camt054", "hello", { "content-type": "text/plain" });
       expect(plain.status).to.equal(415);
+      expect(plain.body.message).to.equal("Send the request body as application/xml or text/xml.");
       expect(footprint()).to.deep.equal(before);
+    });
+
+    it("decodes XML bodies as the inbox does: invalid UTF-8, a GBK declaration or a non-UTF-8 charset is 400 naming the encoding; UTF-16 with its BOM is read", async () => {
+      const post = async (bytes: Buffer, type = "application/xml") => {
+        const res = await fetch(`${gateway.url}/v1/bank/camt054`, { method: "POST", headers: { Authorization: `Bearer ${stack.tokens.bank}`, "content-type": type }, body: new Uint8Array(bytes) });
+        return { status: res.status, body: (await res.json()) as any };
+      };
+      const qa = (name: string) => readFileSync(path.join(FIXTURES, "qa", name));
+      const before = footprint();
+      const badUtf8 = await post(qa("s_badutf8.xml"));
+      expect(badUtf8.status).to.equal(400);
+      expect(badUtf8.body).to.include({ code: "XML_MALFORMED" });
+      expect(badUtf8.body.message).to.contain("not valid UTF-8");
+      const gbk = await post(qa("s_gbk.xml"));
+      expect(gbk.status).to.equal(400);
+      expect(gbk.body.message).to.contain('"GBK"');
+      expect(gbk.body.details.encoding).to.equal("GBK");
+      const charset = await post(Buffer.from(fixture("camt054.v04.cny.xml")), "application/xml; charset=gbk");
+      expect(charset.status).to.equal(400);
+      expect(charset.body.details.encoding).to.equal("gbk");
+      expect(footprint()).to.deep.equal(before);
+      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fresh(fixture("camt054.v04.cny.xml")).replace('encoding="UTF-8"', 'encoding="UTF-16"'), "utf16le")]);
+      const read = await post(utf16);
+      expect(read.status, JSON.stringify(read.body).slice(0, 300)).to.equal(200);
+      expect(read.body.counts.entries).to.be.at.least(1);
     });
 
     it("refuses a camt.054 without Ntfctn and an over-long MsgId with 400 BANK_MESSAGE_INVALID naming the element, changing nothing", async () => {
@@ -748,7 +924,7 @@ ${entry(12345n, "CRDT", "E2E-NOBODY-KNOWS", "STMT-C")}
       expect(resolved.type).to.equal("object");
       expect(resolved.properties.lines.type).to.equal("array");
       const report = openapi.body.components.schemas.Camt054Report;
-      expect(report.properties.entries.items.properties.outcome.enum).to.have.members(["accepted", "credited", "duplicate", "held", "rejected"]);
+      expect(report.properties.entries.items.properties.outcome.enum).to.have.members(["accepted", "credited", "duplicate", "conflict", "held", "rejected"]);
       expect(openapi.body.paths["/v1/bank/camt054"].post.description).to.contain("accepted");
     });
 
@@ -779,7 +955,8 @@ ${entry(12345n, "CRDT", "E2E-NOBODY-KNOWS", "STMT-C")}
         expect(res.status, `${name}: ${JSON.stringify(res.body).slice(0, 300)}`).to.equal(200);
         if (route === "/v1/bank/camt054") {
           expect(res.body.counts.entries).to.be.at.least(1);
-          for (const e of res.body.entries) expect(e.reason.code, name).to.equal("CURRENCY_NOT_CNY");
+          // genkgo's notifications are for other accounts than the pension collection account: nothing of theirs is ours.
+          for (const e of res.body.entries) expect(e.reason.code, name).to.equal("NOT_COLLECTION_ACCOUNT");
         } else if (route === "/v1/bank/pain002") {
           expect(res.body.payouts.every((p: any) => p.outcome === "unknown" && p.error.code), name).to.equal(true);
         } else {

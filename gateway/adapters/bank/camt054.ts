@@ -131,6 +131,8 @@ export function parseCamt054(xml: string | Uint8Array, options: ParseXmlOptions 
 export interface PensionAccountInfo {
   /** A closed account (e.g. after a death settlement) takes no more contributions. */
   open: boolean;
+  /** The ledger's status when not open (`Frozen`, `PayingOut`, `Closed`), for the reason. */
+  status?: string;
   /**
    * The member's bound bank account (card number or IBAN). When given, a contribution must come from it
    * (`RltdPties/DbtrAcct`); when omitted, the debtor account is not checked.
@@ -152,6 +154,49 @@ export interface Camt054Lookup {
    * resend neither credits twice nor puts the same money on the suspense list twice.
    */
   alreadyProcessed?(dedupKey: string): boolean;
+  /**
+   * What an earlier delivery stored under this dedup key (its amount and booking time, when known), so a second
+   * delivery of the same reference with other content is told apart from a plain resend (a conflict, not a
+   * duplicate). When given, it is used instead of `alreadyProcessed`.
+   */
+  processedBooking?(dedupKey: string): ProcessedBookingInfo | undefined;
+}
+
+/** What the caller stored for a processed booking. */
+export interface ProcessedBookingInfo {
+  amountFen: bigint | null;
+  bookedAt: number | null;
+}
+
+export interface Camt054ClassifyOptions {
+  /**
+   * The pension collection account(s) the notifications must be for (`Ntfctn/Acct`, compared by
+   * {@link isCollectionAccount}). A notification for any other account — or without one — is refused entry by
+   * entry (`NOT_COLLECTION_ACCOUNT`), nothing is credited. Omitted: not checked.
+   */
+  collectionAccounts?: readonly string[];
+}
+
+/** An account identifier in one written form: upper case, without spaces or hyphens. */
+export function normaliseAccountId(id: string): string {
+  return id.replace(/[\s-]/g, "").toUpperCase();
+}
+
+/**
+ * True when the notification's account is one of `collection`: its `Othr/Id`, or its IBAN, or the IBAN's BBAN (the
+ * IBAN without its 2-letter country code and 2 check digits), equals one of them once spaces, hyphens and case are
+ * ignored.
+ */
+export function isCollectionAccount(account: AccountId, collection: readonly string[]): boolean {
+  const wanted = new Set(collection.map(normaliseAccountId));
+  const written: string[] = [];
+  if (account.other) written.push(normaliseAccountId(account.other));
+  if (account.iban) {
+    const iban = normaliseAccountId(account.iban);
+    written.push(iban);
+    if (/^[A-Z]{2}\d{2}/.test(iban)) written.push(iban.slice(4));
+  }
+  return written.some((w) => wanted.has(w));
 }
 
 export type Camt054RejectionCode =
@@ -174,7 +219,8 @@ export type Camt054RejectionCode =
   | "PENSION_ACCOUNT_UNKNOWN"
   | "PENSION_ACCOUNT_CLOSED"
   | "DEBTOR_NOT_BOUND_ACCOUNT"
-  | "PAYROLL_BATCH_UNKNOWN";
+  | "PAYROLL_BATCH_UNKNOWN"
+  | "NOT_COLLECTION_ACCOUNT";
 
 /** A reason for bank operators: stable code, Chinese first, English available. */
 export interface BankReason<C extends string = string> {
@@ -234,6 +280,21 @@ export type Camt054Decision =
       source: Camt054Source;
     }
   | {
+      /**
+       * The same bank reference as an earlier delivery (or an earlier transaction of this document) but another
+       * amount or booking date: not credited, not a duplicate; the caller lists it for an operator.
+       * `conflictKey` identifies this version, so its own resend is a duplicate.
+       */
+      kind: "conflict";
+      dedupKey: string;
+      conflictKey: string;
+      amountFen?: bigint;
+      bookedAt?: number;
+      first: ProcessedBookingInfo;
+      reason: BankReason<"RESEND_CONFLICT">;
+      source: Camt054Source;
+    }
+  | {
       /** Same dedup key as an earlier transaction (in this document or, via `alreadyProcessed`, before). */
       kind: "duplicate";
       dedupKey: string;
@@ -251,6 +312,9 @@ export type Camt054Decision =
       /** Present when the transaction carries enough bank references to be recognised again. */
       dedupKey?: string;
       amountFen?: bigint;
+      bookedAt?: number;
+      /** A debit reversal (`RvslInd`): the dedup key of the credit it reverses (looked up by the caller). */
+      reverses?: string;
       source: Camt054Source;
     };
 
@@ -258,7 +322,7 @@ export interface Camt054Classification {
   messageId: string;
   version: string;
   decisions: Camt054Decision[];
-  /** Count per decision kind (`personalContribution`, `payrollRelease`, `payrollHeld`, `duplicate`, `rejected`). */
+  /** Count per decision kind (`personalContribution`, `payrollRelease`, `payrollHeld`, `duplicate`, `conflict`, `rejected`). */
   summary: Record<Camt054Decision["kind"], number>;
 }
 
@@ -268,15 +332,28 @@ function meaningfulRef(ref: string | undefined): string | undefined {
 }
 
 /**
- * The dedup key of one transaction: the bank's own references, most specific first (see docs/bank-adapter.md).
- * 1. `TxDtls/Refs/AcctSvcrRef` → `<account>|TX|<ref>`;
- * 2. entry `AcctSvcrRef` + position of the transaction in the entry → `<account>|NTRY|<ref>|<index>`;
- * 3. `EndToEndId`, else `TxId`, else `NtryRef`, with amount and booking date → `<account>|E2E|<ref>|<amount>|<date>`;
+ * The dedup key of one transaction: the bank's own references for the booking, most specific first (see
+ * docs/bank-adapter.md). Nothing else goes in: not the account as written (the only account accepted is the
+ * pension collection account, and the same booking may name it by `Othr/Id` or IBAN), not the amount or the date
+ * (a resend with a corrected amount is the same booking: a conflict, not a new credit), not the message or
+ * notification id (a resend carries new ones).
+ * 1. `TxDtls/Refs/AcctSvcrRef` → `TX|<ref>`;
+ * 2. entry `AcctSvcrRef` + position of the transaction in the entry → `NTRY|<ref>|<index>`;
+ * 3. `EndToEndId`, else `TxId`, else `NtryRef` → `E2E|<ref>`;
  * undefined when the bank gave none of these.
- * The notification id and message id are deliberately not part of the key: a resend or an overlapping file
- * carries new ones for the same booking.
  */
-export function camt054DedupKey(account: string, entry: ReportEntry, tx: ReportTransaction | undefined): string | undefined {
+export function camt054DedupKey(entry: ReportEntry, tx: ReportTransaction | undefined): string | undefined {
+  if (tx?.acctSvcrRef) return `TX|${tx.acctSvcrRef}`;
+  if (entry.acctSvcrRef) return `NTRY|${entry.acctSvcrRef}|${tx?.index ?? 0}`;
+  const ref = meaningfulRef(tx?.endToEndId) ?? tx?.txId ?? entry.ntryRef;
+  return ref ? `E2E|${ref}` : undefined;
+}
+
+/**
+ * The key earlier versions stored (`<account>|TX|<ref>`…, amount and date in the E2E form): still looked up, so a
+ * booking processed before the key changed is not credited again.
+ */
+export function legacyCamt054DedupKey(account: string, entry: ReportEntry, tx: ReportTransaction | undefined): string | undefined {
   if (tx?.acctSvcrRef) return `${account}|TX|${tx.acctSvcrRef}`;
   if (entry.acctSvcrRef) return `${account}|NTRY|${entry.acctSvcrRef}|${tx?.index ?? 0}`;
   const ref = meaningfulRef(tx?.endToEndId) ?? tx?.txId ?? entry.ntryRef;
@@ -287,8 +364,16 @@ export function camt054DedupKey(account: string, entry: ReportEntry, tx: ReportT
   return undefined;
 }
 
+/** An amount for a reason: `¥1,234.56` for CNY in fen, otherwise `1,234.56 SEK` (the text grouped by thousands). */
+export function displayAmount(amountText: string, currency: string, fen?: bigint): string {
+  if (fen !== undefined && currency === "CNY") return formatFen(fen);
+  const m = /^(\d+)(\.\d+)?$/.exec(amountText);
+  const text = m ? `${m[1]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${m[2] ?? ""}` : amountText;
+  return `${text} ${currency || "(无币种/no currency)"}`.trim();
+}
+
 function money(amountText: string, currency: string, fen?: bigint): string {
-  return fen !== undefined ? formatFen(fen) : `${amountText} ${currency || "(无币种/no currency)"}`;
+  return displayAmount(amountText, currency, fen);
 }
 
 function reject(
@@ -296,7 +381,7 @@ function reject(
   zh: string,
   en: string,
   source: Camt054Source,
-  extra: { suspense?: boolean; dedupKey?: string; amountFen?: bigint } = {},
+  extra: { suspense?: boolean; dedupKey?: string; amountFen?: bigint; bookedAt?: number; reverses?: string } = {},
 ): Camt054Decision {
   return {
     kind: "rejected",
@@ -304,9 +389,31 @@ function reject(
     suspense: extra.suspense ?? false,
     ...(extra.dedupKey !== undefined ? { dedupKey: extra.dedupKey } : {}),
     ...(extra.amountFen !== undefined ? { amountFen: extra.amountFen } : {}),
+    ...(extra.bookedAt !== undefined ? { bookedAt: extra.bookedAt } : {}),
+    ...(extra.reverses !== undefined ? { reverses: extra.reverses } : {}),
     source,
   };
 }
+
+function duplicate(dedupKey: string, shown: string, shownZh: string, source: Camt054Source): Camt054Decision {
+  return {
+    kind: "duplicate",
+    dedupKey,
+    reason: {
+      code: "DUPLICATE",
+      zh: `重复通知：银行参考号相同的 ${shownZh} 已处理过，不再入账。`,
+      en: `Duplicate: ${shown} with the same bank reference was already processed; not credited again.`,
+    },
+    source,
+  };
+}
+
+/** An account that is not open, by its ledger status (PENSION_ACCOUNT_CLOSED names which). */
+const ACCOUNT_STATE_TEXT: Record<string, { zh: string; en: string }> = {
+  Closed: { zh: "已销户", en: "is closed" },
+  Frozen: { zh: "已冻结，不接受缴费", en: "is frozen and takes no contributions" },
+  PayingOut: { zh: "正在领取中，不再接受缴费", en: "is paying out and takes no more contributions" },
+};
 
 const STATUS_TEXT: Record<string, { zh: string; en: string }> = {
   PDNG: { zh: "待记账（PDNG），记账后银行会再次通知", en: "pending (PDNG); the bank notifies again once it is booked" },
@@ -319,35 +426,53 @@ const STATUS_TEXT: Record<string, { zh: string; en: string }> = {
  * nothing; the caller applies the decisions and stores the dedup keys of what it processed.
  *
  * An entry without `TxDtls` is treated as one transaction carrying the entry's amount, references and
- * `AddtlNtryInf`. Rules, in order (first match wins): currency other than CNY → CURRENCY_NOT_CNY;
+ * `AddtlNtryInf`. Rules, in order (first match wins): a notification for another account than the collection
+ * account (`options.collectionAccounts`) → NOT_COLLECTION_ACCOUNT; currency (entry's or transaction's) other than
+ * CNY → CURRENCY_NOT_CNY; a debit reversal of a processed booking → REVERSAL (to suspense, naming it);
  * debit → NOT_A_CREDIT; reversal → REVERSAL; status other than BOOK → NOT_BOOKED; no bank reference →
- * NO_BANK_REFERENCE; a dedup key already seen → duplicate; amount missing, malformed or with more than
- * 2 decimals → AMOUNT_*; zero → AMOUNT_NOT_POSITIVE; transaction amounts not adding up to the entry's →
- * ENTRY_TOTAL_MISMATCH; no booking date → BOOKING_DATE_MISSING; then the remittance reference decides
+ * NO_BANK_REFERENCE; a dedup key already seen → duplicate (same amount and date) or conflict (other content);
+ * transactions not adding up to the entry (also a single one) → ENTRY_TOTAL_MISMATCH; amount missing, malformed or
+ * with more than 2 decimals → AMOUNT_*; zero → AMOUNT_NOT_POSITIVE; no booking date → BOOKING_DATE_MISSING; then the remittance reference decides
  * (pension `PA…` → contribution, payroll `PR…` → release or hold), and anything unassignable is rejected to
  * suspense. The table in docs/bank-adapter.md lists every code.
  */
-export function classifyCamt054Entries(parsed: Camt054Document, lookup: Camt054Lookup): Camt054Classification {
+export function classifyCamt054Entries(parsed: Camt054Document, lookup: Camt054Lookup, options: Camt054ClassifyOptions = {}): Camt054Classification {
   const decisions: Camt054Decision[] = [];
-  const seenInDocument = new Set<string>();
+  const seenInDocument = new Map<string, ProcessedBookingInfo>();
   for (const notification of parsed.notifications) {
     const account = accountKey(notification.account);
+    const foreignAccount = options.collectionAccounts !== undefined && !isCollectionAccount(notification.account, options.collectionAccounts);
     for (const entry of notification.entries) {
       const txs: (ReportTransaction | undefined)[] = entry.transactions.length > 0 ? entry.transactions : [undefined];
       const totalMismatch = entryTotalMismatch(entry);
       for (const tx of txs) {
-        decisions.push(classifyTransaction(notification, account, entry, tx, totalMismatch, lookup, seenInDocument));
+        const context: EntryContext = { notification, account, entry, totalMismatch, foreignAccount };
+        decisions.push(classifyTransaction(context, tx, lookup, seenInDocument, options));
       }
     }
   }
-  const summary = { personalContribution: 0, payrollRelease: 0, payrollHeld: 0, duplicate: 0, rejected: 0 };
+  const summary = { personalContribution: 0, payrollRelease: 0, payrollHeld: 0, duplicate: 0, conflict: 0, rejected: 0 };
   for (const d of decisions) summary[d.kind]++;
   return { messageId: parsed.messageId, version: parsed.version, decisions, summary };
 }
 
-/** True when every transaction has a CNY amount in fen and they do not add up to the entry's CNY amount. */
+interface EntryContext {
+  notification: Camt054Notification;
+  account: string;
+  entry: ReportEntry;
+  totalMismatch: boolean;
+  foreignAccount: boolean;
+}
+
+/**
+ * True when the transactions' own amounts do not add up to the entry's (CNY in fen), for one transaction as for
+ * several: a transaction without an amount stands for the rest only when it is the entry's only one.
+ */
 function entryTotalMismatch(entry: ReportEntry): boolean {
-  if (entry.transactions.length < 2 || entry.amount.fen === undefined) return false;
+  if (entry.transactions.length === 0 || entry.amount.fen === undefined) return false;
+  if (entry.transactions.length === 1 && entry.transactions[0]!.amount === undefined) return false;
+  // A transaction in another currency than its CNY entry cannot be part of it: the entry does not add up.
+  if (entry.transactions.some((tx) => tx.amount !== undefined && tx.amount.currency !== entry.amount.currency)) return true;
   let sum = 0n;
   for (const tx of entry.transactions) {
     if (tx.amount?.fen === undefined) return false;
@@ -357,14 +482,13 @@ function entryTotalMismatch(entry: ReportEntry): boolean {
 }
 
 function classifyTransaction(
-  notification: Camt054Notification,
-  account: string,
-  entry: ReportEntry,
+  context: EntryContext,
   tx: ReportTransaction | undefined,
-  totalMismatch: boolean,
   lookup: Camt054Lookup,
-  seenInDocument: Set<string>,
+  seenInDocument: Map<string, ProcessedBookingInfo>,
+  options: Camt054ClassifyOptions,
 ): Camt054Decision {
+  const { notification, account, entry, totalMismatch } = context;
   // Without transaction details, or with exactly one, the entry amount stands for the transaction.
   const amount = tx?.amount ?? (entry.transactions.length <= 1 ? entry.amount : undefined);
   const creditDebit = entry.creditDebit === "DBIT" || tx?.creditDebit === "DBIT" ? "DBIT" : entry.creditDebit;
@@ -387,17 +511,58 @@ function classifyTransaction(
   const shown = amount ? money(source.amountText, source.currency, amount.fen) : `amount not given (entry: ${entryShown})`;
   const shownZh = amount ? shown : `金额未列明（所属条目 ${entryShown}）`;
 
-  // Currency first: the ledger knows only CNY, so a foreign-currency entry is outside it whatever its direction.
-  if (source.currency !== "CNY") {
-    const direction = creditDebit === "DBIT" ? { zh: "借记", en: "debit" } : creditDebit === "CRDT" ? { zh: "贷记", en: "credit" } : { zh: "", en: "entry" };
+  // Only money on the pension collection account is ours: another customer's account (or none named) credits nothing.
+  if (context.foreignAccount) {
+    const named = account || "（未给出 / none given）";
+    const expected = (options.collectionAccounts ?? []).join(", ");
     return reject(
-      "CURRENCY_NOT_CNY",
-      `币种为 ${source.currency || "缺失"}（${direction.zh}${shownZh}），养老金账户只接受人民币（CNY），此笔不入账。`,
-      `Currency is ${source.currency || "missing"} (${direction.en} of ${shown}); pension accounts accept only CNY; not credited.`,
+      "NOT_COLLECTION_ACCOUNT",
+      `通知所属账户 ${named} 不是养老金归集账户（${expected}），${shownZh} 不入账。`,
+      `The notification is for account ${named}, not the pension collection account (${expected}); ${shown} not credited.`,
       source,
     );
   }
+  // Currency first: the ledger knows only CNY, so a foreign-currency entry is outside it whatever its direction.
+  // The entry's currency counts as much as the transaction's: a USD booking is not credited as CNY.
+  if (source.currency !== "CNY" || (entry.amount.currency !== "" && entry.amount.currency !== "CNY")) {
+    const currency = source.currency !== "CNY" ? source.currency : entry.amount.currency;
+    const direction = creditDebit === "DBIT" ? { zh: "借记", en: "debit" } : creditDebit === "CRDT" ? { zh: "贷记", en: "credit" } : { zh: "", en: "entry" };
+    const entryNote = source.currency === "CNY" ? { zh: `，记账条目为 ${entryShown}`, en: `; the entry is ${entryShown}` } : { zh: "", en: "" };
+    return reject(
+      "CURRENCY_NOT_CNY",
+      `币种为 ${currency || "缺失"}（${direction.zh}${shownZh}${entryNote.zh}），养老金账户只接受人民币（CNY），此笔不入账。`,
+      `Currency is ${currency || "missing"} (${direction.en} of ${shown}${entryNote.en}); pension accounts accept only CNY; not credited.`,
+      source,
+    );
+  }
+  const dedupKey = camt054DedupKey(entry, tx);
+  const legacyKey = legacyCamt054DedupKey(account, entry, tx);
+  const stored = (key: string | undefined): ProcessedBookingInfo | undefined => {
+    if (key === undefined) return undefined;
+    if (lookup.processedBooking) return lookup.processedBooking(key);
+    return lookup.alreadyProcessed?.(key) ? { amountFen: null, bookedAt: null } : undefined;
+  };
   if (creditDebit !== "CRDT") {
+    if (creditDebit === "DBIT" && entry.reversal && dedupKey !== undefined) {
+      // A debit reversal of a booking: the bank takes back money it credited. Never debited from the member
+      // automatically: the caller lists it for an operator, naming the credit it reverses.
+      const reversalKey = `RVSL|${dedupKey}`;
+      if (seenInDocument.has(reversalKey) || stored(reversalKey)) return duplicate(reversalKey, shown, shownZh, source);
+      seenInDocument.set(reversalKey, { amountFen: null, bookedAt: null });
+      const original = stored(dedupKey) ?? stored(legacyKey);
+      const reverses = original ? (lookup.processedBooking?.(dedupKey) ? dedupKey : legacyKey!) : undefined;
+      return reject(
+        "REVERSAL",
+        original
+          ? `冲正（RvslInd，借记）${shownZh}：撤销此前已处理的同一银行参考号的来账，不自动扣减成员余额，已列入待处理款项由运营人员处理。`
+          : `冲正（RvslInd，借记）${shownZh}：未找到被冲正的来账，此笔不入账。`,
+        original
+          ? `Reversal (RvslInd, debit) of ${shown}: it reverses the earlier booking with the same bank reference; the member is not debited automatically, it is listed for an operator.`
+          : `Reversal (RvslInd, debit) of ${shown}: no booking with its bank reference was processed; nothing to do.`,
+        source,
+        original ? { suspense: true, dedupKey: reversalKey, ...(amount?.fen !== undefined ? { amountFen: amount.fen } : {}), reverses: reverses! } : {},
+      );
+    }
     return creditDebit === "DBIT"
       ? reject("NOT_A_CREDIT", `借记（DBIT）${shownZh}：养老金只记入贷记入账，此笔不入账。`, `Debit (DBIT) of ${shown}: only credits are booked to pensions; not credited.`, source)
       : reject("NOT_A_CREDIT", `借贷标识“${creditDebit}”无效，此笔不入账。`, `Credit/debit indicator "${creditDebit}" is not valid; not credited.`, source);
@@ -414,7 +579,6 @@ function classifyTransaction(
   }
   // The dedup key and the duplicate check come before the amount checks, so that a resend of a transaction that
   // went to suspense is recognised too and not put on the suspense list twice.
-  const dedupKey = camt054DedupKey(account, entry, tx);
   if (dedupKey === undefined) {
     return reject(
       "NO_BANK_REFERENCE",
@@ -424,26 +588,58 @@ function classifyTransaction(
       { suspense: true, ...(amount?.fen !== undefined ? { amountFen: amount.fen } : {}) },
     );
   }
-  if (seenInDocument.has(dedupKey) || lookup.alreadyProcessed?.(dedupKey)) {
+  // What this delivery books under the key: the amount (for a batch that does not add up, the entry's amount on
+  // its first transaction only) and the booking time. A second delivery of the key is compared with it.
+  const bookedAtOfEntry = isoToUnixSeconds(entry.bookingDate ?? entry.valueDate ?? "");
+  const bookedFen = totalMismatch ? ((tx?.index ?? 0) === 0 ? entry.amount.fen : undefined) : amount?.fen;
+  const mine: ProcessedBookingInfo = { amountFen: bookedFen ?? null, bookedAt: bookedAtOfEntry ?? null };
+  const first = seenInDocument.get(dedupKey) ?? stored(dedupKey) ?? stored(legacyKey);
+  if (first) {
+    const amountDiffers = first.amountFen !== null && mine.amountFen !== null && first.amountFen !== mine.amountFen;
+    const dateDiffers = first.bookedAt !== null && mine.bookedAt !== null && first.bookedAt !== mine.bookedAt;
+    if (!amountDiffers && !dateDiffers) return duplicate(dedupKey, shown, shownZh, source);
+    const conflictKey = `CONFLICT|${dedupKey}|${mine.amountFen ?? amount?.text ?? ""}|${mine.bookedAt ?? ""}`;
+    if (seenInDocument.has(conflictKey) || stored(conflictKey)) return duplicate(conflictKey, shown, shownZh, source);
+    seenInDocument.set(conflictKey, mine);
+    const before = first.amountFen !== null ? formatFen(first.amountFen) : "（金额未知 / amount unknown）";
+    const now = mine.amountFen !== null ? formatFen(mine.amountFen) : shown;
+    const dates = dateDiffers ? { zh: `，记账日期不同`, en: `, and another booking date` } : { zh: "", en: "" };
     return {
-      kind: "duplicate",
+      kind: "conflict",
       dedupKey,
+      conflictKey,
+      ...(mine.amountFen !== null ? { amountFen: mine.amountFen } : {}),
+      ...(mine.bookedAt !== null ? { bookedAt: mine.bookedAt } : {}),
+      first,
       reason: {
-        code: "DUPLICATE",
-        zh: `重复通知：银行参考号相同的 ${shownZh} 已处理过，不再入账。`,
-        en: `Duplicate: ${shown} with the same bank reference was already processed; not credited again.`,
+        code: "RESEND_CONFLICT",
+        zh: `银行参考号相同的来账此前已处理（${before}），本次为 ${now}${dates.zh}：内容不一致，不入账，已列入待处理款项由运营人员与银行核对。`,
+        en: `The booking with this bank reference was processed before as ${before}; this delivery says ${now}${dates.en}: conflicting content, not credited; listed for an operator to check with the bank.`,
       },
       source,
     };
   }
-  seenInDocument.add(dedupKey);
+  seenInDocument.set(dedupKey, mine);
+  const when = bookedAtOfEntry !== undefined ? { bookedAt: bookedAtOfEntry } : {};
+  if (totalMismatch) {
+    // One suspense entry for what the bank booked (the entry amount), on the entry's first transaction; the
+    // others are named in the report only, so the suspense list never holds more money than was booked.
+    const sum = entry.transactions.reduce((t, x) => t + (x.amount?.fen ?? 0n), 0n);
+    const entryFen = entry.amount.fen!;
+    const head = { zh: `记账条目金额 ${formatFen(entryFen)} 与其交易金额之和 ${formatFen(sum)} 不符，整条不入账`, en: `The entry amount ${formatFen(entryFen)} differs from the sum of its transactions, ${formatFen(sum)}; none credited` };
+    return (tx?.index ?? 0) === 0
+      ? reject("ENTRY_TOTAL_MISMATCH", `${head.zh}，按条目金额转入待处理款项，请联系银行核对。`, `${head.en}; the entry amount goes to suspense once; check with the bank.`, source, { suspense: true, dedupKey, amountFen: entryFen, ...when })
+      : reject("ENTRY_TOTAL_MISMATCH", `${head.zh}，条目金额已随第 1 笔交易转入待处理款项。`, `${head.en}; the entry amount went to suspense with its first transaction.`, source, { dedupKey });
+  }
   if (!amount) {
     return reject("AMOUNT_MISSING", "该笔交易明细没有金额，且记账条目含多笔交易，无法确定入账金额。", "The transaction has no amount and the entry has several transactions, so the amount to credit is unknown.", source, { suspense: true, dedupKey });
   }
   if (amount.fen === undefined) {
     return amount.problem === "decimals"
       ? reject("AMOUNT_INVALID", `金额“${amount.text}”超过两位小数，人民币金额最小单位为分。`, `Amount "${amount.text}" has more than 2 decimals; CNY amounts are in whole fen.`, source, { suspense: true, dedupKey })
-      : reject("AMOUNT_INVALID", `金额“${amount.text}”不是有效的十进制金额。`, `Amount "${amount.text}" is not a valid decimal amount.`, source, { suspense: true, dedupKey });
+      : /^-\d+(\.\d+)?$/.test(amount.text.trim())
+        ? reject("AMOUNT_INVALID", `金额“${amount.text}”为负数：ISO 20022 金额不带符号，方向由借贷标识（CdtDbtInd）表示。`, `Amount "${amount.text}" is negative: ISO 20022 amounts carry no sign (the direction is CdtDbtInd).`, source, { suspense: true, dedupKey })
+        : reject("AMOUNT_INVALID", `金额“${amount.text}”不是有效的十进制金额。`, `Amount "${amount.text}" is not a valid decimal amount.`, source, { suspense: true, dedupKey });
   }
   const amountFen = amount.fen;
   if (amountFen <= 0n) {
@@ -460,15 +656,6 @@ function classifyTransaction(
       { suspense: true, dedupKey },
     );
   }
-  if (totalMismatch) {
-    return reject(
-      "ENTRY_TOTAL_MISMATCH",
-      `记账条目金额 ${formatFen(entry.amount.fen!)} 与其各笔交易金额之和不符，整条不入账，请联系银行核对。`,
-      `The entry amount ${formatFen(entry.amount.fen!)} differs from the sum of its transactions; none credited, check with the bank.`,
-      source,
-      { suspense: true, dedupKey, amountFen },
-    );
-  }
   const bookedAt = isoToUnixSeconds(entry.bookingDate ?? entry.valueDate ?? "");
   if (bookedAt === undefined) {
     return reject("BOOKING_DATE_MISSING", `${shownZh} 没有有效的记账日期（BookgDt）。`, `${shown} has no valid booking date (BookgDt).`, source, { suspense: true, dedupKey, amountFen });
@@ -482,7 +669,7 @@ function classifyTransaction(
   ].join(" | ");
   const pension = findPensionReference(texts);
   const payroll = findPayrollReference(texts);
-  const suspense = { suspense: true, dedupKey, amountFen };
+  const suspense = { suspense: true, dedupKey, amountFen, bookedAt };
 
   if (pension.status === "ambiguous" || payroll.status === "ambiguous" || (pension.status === "found" && payroll.status === "found")) {
     return reject("REFERENCE_AMBIGUOUS", `${shownZh} 的附言含有多个不同的养老金参考号，无法确定入账对象，转入待处理。`, `The remittance information of ${shown} carries more than one reference; cannot tell whom to credit; sent to suspense.`, source, suspense);
@@ -493,7 +680,8 @@ function classifyTransaction(
       return reject("PENSION_ACCOUNT_UNKNOWN", `养老金账户参考号 ${pension.reference} 校验正确但不存在对应账户，${shownZh} 转入待处理。`, `Pension account reference ${pension.reference} is well-formed but no account has it; ${shown} sent to suspense.`, source, suspense);
     }
     if (!info.open) {
-      return reject("PENSION_ACCOUNT_CLOSED", `养老金账户 ${pension.reference} 已销户，${shownZh} 转入待处理（退回）。`, `Pension account ${pension.reference} is closed; ${shown} sent to suspense (to be returned).`, source, suspense);
+      const state = ACCOUNT_STATE_TEXT[info.status ?? "Closed"] ?? { zh: `状态为 ${info.status}，不接受缴费`, en: `has status ${info.status} and takes no contributions` };
+      return reject("PENSION_ACCOUNT_CLOSED", `养老金账户 ${pension.reference} ${state.zh}，${shownZh} 转入待处理（退回）。`, `Pension account ${pension.reference} ${state.en}; ${shown} sent to suspense (to be returned).`, source, suspense);
     }
     if (info.boundAccount !== undefined && tx?.debtorAccount !== info.boundAccount) {
       return reject(

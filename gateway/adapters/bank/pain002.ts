@@ -29,26 +29,38 @@ import {
 /** pain.002.001.03 to pain.002.001.14. */
 export const PAIN002_VARIANTS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14] as const;
 
-export type PaymentOutcome = "accepted" | "rejected" | "pending";
+/**
+ * - `settled`: final, the money reached the payee's side (ACSC, ACCC) → record paid;
+ * - `accepted`: accepted so far, not settled (ACTC, ACCP, ACSP, ACWC, …) → interim: nothing is recorded, a later
+ *   report can still reject it;
+ * - `rejected`: final, not paid (RJCT, CANC) → record failed, money back on the balance;
+ * - `pending`: anything else (PDNG, RCVD, BLCK, unknown codes) → nothing is recorded.
+ */
+export type PaymentOutcome = "settled" | "accepted" | "rejected" | "pending";
 
-/** Transaction, payment-block and group status codes (ISO 20022 ExternalPaymentTransactionStatus1Code). */
+/**
+ * Transaction, payment-block and group status codes (ISO 20022 ExternalPaymentTransactionStatus1Code). Only the
+ * two "settlement completed" codes are final for a payment; every other "accepted…" code says a step passed and
+ * the payment can still be rejected later.
+ */
 const STATUS_OUTCOME: Record<string, PaymentOutcome> = {
-  ACCP: "accepted", // accepted customer profile
-  ACSP: "accepted", // accepted, settlement in process
-  ACSC: "accepted", // accepted, settlement completed (debtor)
-  ACCC: "accepted", // accepted, settlement completed (creditor)
-  ACWC: "accepted", // accepted with change
-  ACTC: "accepted", // accepted technical validation
-  ACFC: "accepted", // accepted, funds checked
-  ACWP: "accepted", // accepted without posting
-  ACIS: "accepted", // accepted and settlement initiated
-  BLCK: "rejected", // blocked
+  ACSC: "settled", // AcceptedSettlementCompleted: settlement on the debtor's account completed
+  ACCC: "settled", // AcceptedSettlementCompletedCreditorAccount: settlement on the creditor's account completed
+  ACTC: "accepted", // AcceptedTechnicalValidation: only syntax and semantics checked
+  ACCP: "accepted", // AcceptedCustomerProfile: customer profile checked
+  ACSP: "accepted", // AcceptedSettlementInProcess: settlement not completed yet
+  ACWC: "accepted", // AcceptedWithChange: accepted, changes made, not settled
+  ACFC: "accepted", // AcceptedFundsChecked
+  ACWP: "accepted", // AcceptedWithoutPosting
+  ACIS: "accepted", // AcceptedandChequeIssued: the cheque is not cleared yet
+  ACPD: "accepted", // AcceptedClearingProcessed
+  PATC: "accepted", // PartiallyAcceptedTechnicalCorrect
+  PART: "accepted", // PartiallyAccepted: only meaningful per transaction
   RJCT: "rejected",
-  CANC: "rejected", // cancelled
+  CANC: "rejected", // Cancelled
+  BLCK: "pending", // Blocked: funds neither posted nor returned — nothing to record until the bank resolves it
   PDNG: "pending",
   RCVD: "pending",
-  PATC: "pending", // partially accepted, technical
-  PART: "pending", // partially accepted: only meaningful per transaction
 };
 
 /** Operator texts for the reason codes banks use most for rejected payouts. */
@@ -177,8 +189,20 @@ export function readPain002(doc: ParsedXmlDocument): Pain002Report {
           { field: `OrgnlPmtInfAndSts.${p}.TxInfAndSts.${t}.OrgnlEndToEndId` },
         );
       }
-      const own = xmlPathText(tx, "TxSts") || undefined;
+      const ownElement = xmlChild(tx, "TxSts");
+      const own = xmlPathText(tx, "TxSts")?.trim() || undefined;
       const status = own ?? pmtStatus ?? groupStatus ?? "";
+      if (status === "") {
+        // An empty TxSts (or none at any level) says nothing: refused, never taken as "pending".
+        const field = `OrgnlPmtInfAndSts.${p}.TxInfAndSts.${t}.TxSts`;
+        throw new BankMessageError(
+          "BANK_MESSAGE_INVALID",
+          ownElement !== undefined
+            ? { zh: `第 ${p + 1} 个付款块的第 ${t + 1} 笔交易的状态（TxSts）为空。`, en: `Transaction ${t + 1} of payment block ${p + 1} has an empty TxSts.` }
+            : { zh: `第 ${p + 1} 个付款块的第 ${t + 1} 笔交易没有状态（TxSts、PmtInfSts、GrpSts 均未给出）。`, en: `Transaction ${t + 1} of payment block ${p + 1} has no status (no TxSts, PmtInfSts or GrpSts).` },
+          { field },
+        );
+      }
       const statusLevel = own ? "transaction" : pmtStatus ? "paymentInformation" : "group";
       const ownReasons = readReasons(tx);
       const instr = xmlPathText(tx, "OrgnlInstrId")?.trim();

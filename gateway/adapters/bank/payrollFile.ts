@@ -209,10 +209,41 @@ function readCsv(text: string): RawFile {
   return { header, lines, errors };
 }
 
+/**
+ * A JSON number written with a decimal point or an exponent (`100.0`, `1e2`): kept as its source text in this
+ * wrapper, so it is refused like anything that is not integer fen — never read as 100 fen. The same rule as the
+ * JSON API (gateway/api/jsonBody.ts), read the same way: the JSON.parse reviver's `context.source` (Node ≥ 22).
+ */
+class NonIntegerLiteral {
+  constructor(readonly source: string) {}
+}
+
+function parseJsonKeepingNonIntegers(text: string): unknown {
+  return JSON.parse(text, function (_key: string, value: unknown, context?: { source?: string }) {
+    if (typeof value === "number" && context?.source !== undefined && /[.eE]/.test(context.source)) return new NonIntegerLiteral(context.source);
+    return value;
+  } as (key: string, value: unknown) => unknown);
+}
+
+/** Why a value is not integer fen ≥ 0, for the line's reason. */
+function amountProblem(field: string, value: unknown): { zh: string; en: string } {
+  if (value instanceof NonIntegerLiteral) {
+    return {
+      zh: `${field} 应为以分为单位的非负整数，不接受带小数点或指数的写法 ${value.source}。`,
+      en: `${field} must be a non-negative integer number of fen; ${value.source} (a decimal point or an exponent) is not allowed.`,
+    };
+  }
+  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+  if (/^-\d+(\.\d+)?$/.test(text)) {
+    return { zh: `${field} 为负数（${text}），应为以分为单位的非负整数。`, en: `${field} is negative (${text}); it must be a non-negative integer number of fen.` };
+  }
+  return { zh: `${field} 应为以分为单位的非负整数。`, en: `${field} must be a non-negative integer number of fen.` };
+}
+
 function readJson(text: string): RawFile {
   let doc: unknown;
   try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ""));
+    doc = parseJsonKeepingNonIntegers(text.replace(/^\uFEFF/, ""));
   } catch (cause) {
     return { header: {}, lines: [], errors: [fileError("FILE_UNREADABLE", "file", "JSON 文件无法解析。", `The JSON file cannot be read: ${(cause as Error).message}`)] };
   }
@@ -268,7 +299,10 @@ function readHeader(raw: RawFile["header"], errors: PayrollError[]): PayrollFile
   if (period !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) invalid("period", "所属期应为 YYYY-MM。", "The period must be YYYY-MM.");
   const totalRaw = raw.declaredTotalFen?.value;
   const total = totalRaw === undefined ? (text("declaredTotalFen"), undefined) : fen(typeof totalRaw === "string" ? totalRaw.trim() : totalRaw);
-  if (totalRaw !== undefined && total === undefined) invalid("declaredTotalFen", "合计金额应为以分为单位的非负整数。", "The declared total must be a non-negative integer number of fen.");
+  if (totalRaw !== undefined && total === undefined) {
+    const why = amountProblem("declaredTotalFen", totalRaw);
+    invalid("declaredTotalFen", why.zh, why.en);
+  }
   const employer = text("employer");
   if (employer !== undefined && (employer === "" || [...employer].length > 70)) invalid("employer", "单位标识应为 1–70 个字符。", "The employer must be 1–70 characters.");
   errors.push(...problems);
@@ -312,7 +346,10 @@ export function parsePayrollFile(content: string | Uint8Array, options: PayrollF
     const employer = fen(r.cells.employerFen);
     const employee = fen(r.cells.employeeFen);
     for (const [field, v] of [["wageBaseFen", wage], ["employerFen", employer], ["employeeFen", employee]] as const) {
-      if (v === undefined) lineErr(field, "AMOUNT_INVALID", `${field} 应为以分为单位的非负整数。`, `${field} must be a non-negative integer number of fen.`);
+      if (v === undefined) {
+        const why = amountProblem(field, r.cells[field]);
+        lineErr(field, "AMOUNT_INVALID", why.zh, why.en);
+      }
       else if (v > LEDGER_MAX_AMOUNT_FEN) {
         lineErr(field, "AMOUNT_TOO_LARGE", `${field} 超过账本可记录的单笔上限 ${formatFen(LEDGER_MAX_AMOUNT_FEN)}（${LEDGER_MAX_AMOUNT_FEN} 分）。`, `${field} is above the largest amount the ledger can record, ${formatFen(LEDGER_MAX_AMOUNT_FEN)} (${LEDGER_MAX_AMOUNT_FEN} fen).`);
       }

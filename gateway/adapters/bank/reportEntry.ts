@@ -148,7 +148,8 @@ export function parseReportEntry(ntry: XmlElement, index: number): ReportEntry {
     index,
     amount: readAmount(xmlChild(ntry, "Amt")) ?? { text: "", currency: "", problem: "format" },
     creditDebit: xmlPathText(ntry, "CdtDbtInd") ?? "",
-    reversal: xmlPathText(ntry, "RvslInd") === "true",
+    // xs:boolean: "true" or "1" (surrounding whitespace collapsed).
+    reversal: ["true", "1"].includes((xmlPathText(ntry, "RvslInd") ?? "").trim()),
     status,
     transactions,
   };

@@ -67,13 +67,43 @@ function formatBytes(n: number): string {
   return n >= MiB ? `${Math.floor(n / MiB)}.${Math.floor(((n % MiB) * 10) / MiB)} MiB` : `${n} bytes`;
 }
 
+/**
+ * The one decoding of XML bytes, for HTTP bodies and inbox files alike. ISO 20022 messages are UTF-8: bytes are
+ * read as strict UTF-8 (an invalid byte is refused, never replaced by U+FFFD), a UTF-8 byte-order mark is allowed,
+ * and a UTF-16 document is read when it starts with its byte-order mark. A declaration of any other encoding
+ * (GBK, ISO-8859-1…) is refused naming it, rather than read in a way the bank did not mean.
+ */
 function decode(input: Uint8Array): string {
   // A UTF-16 byte-order mark decides by itself (the declaration cannot be read as ASCII then).
   if (input[0] === 0xff && input[1] === 0xfe) return decodeAs(input, "utf-16le");
   if (input[0] === 0xfe && input[1] === 0xff) return decodeAs(input, "utf-16be");
   const head = new TextDecoder("latin1").decode(input.subarray(0, 200));
   const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head.replace(/^\uFEFF|^ï»¿/, ""));
-  return decodeAs(input, declared?.[1]?.toLowerCase() ?? "utf-8");
+  const label = declared?.[1]?.toLowerCase() ?? "utf-8";
+  if (label !== "utf-8" && label !== "utf8") {
+    throw new BankMessageError(
+      "XML_MALFORMED",
+      {
+        zh: `XML 声明的字符编码为“${declared![1]}”，不予接受：ISO 20022 报文须为 UTF-8（或带字节顺序标记的 UTF-16）。`,
+        en: `The XML declares the character encoding "${declared![1]}", which is not accepted: ISO 20022 messages must be UTF-8 (or UTF-16 with a byte-order mark).`,
+      },
+      { details: { encoding: declared![1] } },
+    );
+  }
+  return decodeAs(input, "utf-8");
+}
+
+/** A `charset` parameter of an HTTP Content-Type other than UTF-8 is refused the same way (the bytes are read as UTF-8). */
+export function requireUtf8Charset(charset: string | undefined): void {
+  if (charset === undefined || /^utf-?8$/i.test(charset.trim())) return;
+  throw new BankMessageError(
+    "XML_MALFORMED",
+    {
+      zh: `Content-Type 的字符集“${charset}”不予接受：ISO 20022 报文须为 UTF-8。`,
+      en: `The Content-Type charset "${charset}" is not accepted: ISO 20022 messages must be UTF-8.`,
+    },
+    { details: { encoding: charset } },
+  );
 }
 
 function decodeAs(input: Uint8Array, label: string): string {
@@ -96,8 +126,8 @@ function decodeAs(input: Uint8Array, label: string): string {
     throw new BankMessageError(
       "XML_MALFORMED",
       {
-        zh: `XML 内容不是有效的 ${label.toUpperCase()} 编码。`,
-        en: `The XML content is not valid ${label.toUpperCase()}.`,
+        zh: `XML 内容不是有效的 ${label.toUpperCase()} 编码（含无效字节）。`,
+        en: `The XML content is not valid ${label.toUpperCase()} (it contains invalid bytes).`,
       },
       { details: { encoding: label } },
     );
@@ -154,6 +184,22 @@ export function parseBankXml(input: string | Uint8Array, options: ParseXmlOption
   const validation = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (validation !== true) {
     const { msg } = validation.err;
+    // Elements still open at the end: the validator lists them (and says line 1, column 1); the document was
+    // cut short, so the place to show is its end.
+    const unclosed = /^Invalid '\[([\s\S]*)\]' found\.?$/.exec(msg);
+    if (unclosed) {
+      const names = [...unclosed[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+      const end = lineAndColumn(xml, xml.length);
+      const path = names.join("/");
+      throw new BankMessageError(
+        "XML_MALFORMED",
+        {
+          zh: `报文在第 ${end.line} 行第 ${end.column} 列提前结束（可能被截断），以下元素未闭合：${path}。`,
+          en: `The message ends at line ${end.line}, column ${end.column} with elements still open (truncated?): ${path}.`,
+        },
+        { details: { line: end.line, column: end.column, unclosedElements: names } },
+      );
+    }
     // The validator leaves line/column undefined for an empty document.
     const line = validation.err.line ?? 1;
     const col = validation.err.col ?? 1;
@@ -277,6 +323,17 @@ export function requireMessageType(doc: ParsedXmlDocument, messageType: string, 
   const id = iso20022MessageId(doc.namespace);
   if (id && id.messageType === messageType && variants.includes(id.variant) && doc.rootName === "Document") {
     return id.variant;
+  }
+  if (id && id.messageType === messageType && variants.includes(id.variant)) {
+    // The namespace is right; the root element is not: say that, not "unsupported namespace".
+    throw new BankMessageError(
+      "MESSAGE_TYPE_UNSUPPORTED",
+      {
+        zh: `根元素为 <${doc.rootName}>：ISO 20022 报文的根元素须为 <Document>（命名空间“${doc.namespace}”正确）。`,
+        en: `The root element is <${doc.rootName}>: an ISO 20022 message has the root element <Document> (the namespace "${doc.namespace}" is right).`,
+      },
+      { details: { namespace: doc.namespace ?? null, rootElement: doc.rootName, expectedRootElement: "Document" } },
+    );
   }
   const expected = variants.map((v) => `${messageType}.001.${String(v).padStart(2, "0")}`).join(", ");
   const found = doc.namespace ? `namespace "${doc.namespace}"` : `no namespace (root element <${doc.rootName}>)`;

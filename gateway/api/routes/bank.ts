@@ -6,7 +6,7 @@
  */
 import express, { type Router } from "express";
 import { z } from "zod";
-import { DEFAULT_MAX_XML_BYTES } from "../../adapters/bank/index.js";
+import { DEFAULT_MAX_XML_BYTES, requireUtf8Charset } from "../../adapters/bank/index.js";
 import type { Services } from "../../services/index.js";
 import { defineRoute, type RouteDefinition } from "../route.js";
 import { ErrorBody, residentId } from "../schemas.js";
@@ -16,18 +16,28 @@ export const BANK_XML_MEDIA_TYPES = ["application/xml", "text/xml"] as const;
 export const PAYROLL_FILE_MAX_BYTES = 16 * 1024 * 1024;
 const XML_PATHS = ["/v1/bank/camt054", "/v1/bank/pain002", "/v1/bank/camt053"];
 
-/** Mounted before the general JSON parser: XML bodies as text (size limit → 413), payroll files as text. */
+/**
+ * Mounted before the general JSON parser: XML bodies as raw bytes (size limit → 413), decoded by the adapter's one
+ * strict decoding (parseBankXml: UTF-8, invalid bytes and other declared encodings refused) exactly as inbox files
+ * are; a Content-Type charset other than UTF-8 is refused. Payroll files as text.
+ */
 export function bankBodyParsers(maxXmlBytes = DEFAULT_MAX_XML_BYTES): Router {
   const router = express.Router();
-  router.use(XML_PATHS, express.text({ type: [...BANK_XML_MEDIA_TYPES], limit: maxXmlBytes }));
+  router.use(XML_PATHS, (req, _res, next) => {
+    if (req.is([...BANK_XML_MEDIA_TYPES])) requireUtf8Charset(/;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(req.headers["content-type"] ?? "")?.[1]);
+    next();
+  });
+  router.use(XML_PATHS, express.raw({ type: [...BANK_XML_MEDIA_TYPES], limit: maxXmlBytes }));
   router.use("/v1/bank/payroll-files", express.text({ type: ["text/csv", "application/json"], limit: PAYROLL_FILE_MAX_BYTES }));
   return router;
 }
 
 const CAMT054_OUTCOMES =
-  "accepted: queued for the ledger (operationId/operationIds, state pending or submitted), NOT yet credited — it may still be refused and go to suspense; credited: the ledger operation succeeded (known with wait=true); duplicate: the same bank booking was processed before; held: a payroll transfer whose amount differs from the file's total; rejected: not credited, with reason (and suspenseId when it went to the suspense list).";
+  "accepted: queued for the ledger (operationId/operationIds, state pending or submitted), NOT yet credited — it may still be refused and go to suspense; credited: the ledger operation succeeded (known with wait=true); duplicate: the same bank booking was processed before; conflict: the same bank reference as a booking processed before but another amount or date — not credited, listed on the suspense list (kind conflict); held: a payroll transfer whose amount differs from the file's total; rejected: not credited, with reason (and suspenseId when it went to the suspense list).";
 
 const XmlBody = z.string().min(1).openapi({ description: "The ISO 20022 XML document, sent with Content-Type application/xml (UTF-8)." });
+/** The XML body as the routes receive it: the raw bytes (decoded by the adapter). */
+const XmlBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array && v.length > 0, { message: "must be a non-empty XML document sent as application/xml or text/xml" });
 /** The XML endpoints' body as /openapi.json declares it. */
 const XML_CONTENT = Object.fromEntries(BANK_XML_MEDIA_TYPES.map((t) => [t, XmlBody]));
 const WaitQuery = z.object({ wait: z.enum(["true", "false"]).optional() }).openapi({ description: "wait=true: answer after the ledger operations are final (up to WAIT_TIMEOUT_MS)." });
@@ -36,15 +46,16 @@ const Reason = z.object({ code: z.string(), zh: z.string(), en: z.string() });
 const Camt054ReportBody = z
   .object({
     messageType: z.literal("camt.054"), version: z.string(), messageId: z.string(), source: z.string(), receivedAt: z.string(), receivedAtCst: z.string(),
-    counts: z.object({ entries: z.number(), accepted: z.number(), credited: z.number(), duplicate: z.number(), held: z.number(), rejected: z.number() }),
+    counts: z.object({ entries: z.number(), accepted: z.number(), credited: z.number(), duplicate: z.number(), conflict: z.number(), held: z.number(), rejected: z.number() }),
     creditedTotal: z.string().openapi({ description: "Sum of the credited lines only: ledger operations that succeeded." }), creditedTotalFen: z.string(),
     acceptedTotal: z.string().openapi({ description: "Sum of the accepted lines: queued for the ledger, not yet credited." }), acceptedTotalFen: z.string(),
     entries: z.array(z.object({
       line: z.number(), notificationId: z.string(), entryIndex: z.number(), transactionIndex: z.number().nullable(), bankReference: z.string().nullable(),
-      amount: z.string(), amountFen: z.string().optional(), currency: z.string(), outcome: z.enum(["accepted", "credited", "duplicate", "held", "rejected"]).openapi({ description: CAMT054_OUTCOMES }),
+      amount: z.string(), amountFen: z.string().optional(), currency: z.string(), outcome: z.enum(["accepted", "credited", "duplicate", "conflict", "held", "rejected"]).openapi({ description: CAMT054_OUTCOMES }),
       decision: z.string(), pensionReference: z.string().optional(), payrollReference: z.string().optional(), operationId: z.string().optional(),
       operationIds: z.array(z.string()).optional(), state: z.string().optional(), suspenseId: z.string().optional(), reason: Reason.optional(),
-      firstDelivery: z.object({ messageId: z.string(), outcome: z.string(), operationId: z.string().optional(), suspenseId: z.string().optional() }).optional(),
+      firstDelivery: z.object({ messageId: z.string(), outcome: z.string(), operationId: z.string().optional(), suspenseId: z.string().optional(), amount: z.string().optional() }).optional(),
+      reverses: z.object({ messageId: z.string(), outcome: z.string(), operationId: z.string().optional(), bankReference: z.string() }).optional(),
     })),
   })
   .openapi("Camt054Report");
@@ -82,7 +93,7 @@ const PayrollSubmissionBody = z
 const SuspenseStatus = z.enum(["open", "assigned", "returnRequested"]);
 const SuspenseBody = z
   .object({
-    suspenseId: z.string(), status: SuspenseStatus, messageId: z.string(), account: z.string(), bankReference: z.string().nullable(), amount: z.string(),
+    suspenseId: z.string(), kind: z.enum(["credit", "reversal", "conflict"]).openapi({ description: "credit: booked money to assign or return; reversal: a debit reversal of a credit (the member is not debited automatically); conflict: a resend with other content. Only credit entries can be assigned." }), status: SuspenseStatus, messageId: z.string(), account: z.string(), bankReference: z.string().nullable(), amount: z.string(),
     amountFen: z.string().nullable(), currency: z.string(), bookedAt: z.string().nullable(), reason: Reason, operationId: z.string().nullable(),
     resolvedBy: z.string().nullable(), resolvedAt: z.string().nullable(), note: z.string().nullable(), createdAt: z.string(),
   })
@@ -108,9 +119,9 @@ const Pain002ResultBody = z
   .object({
     messageType: z.literal("pain.002"), version: z.string(), messageId: z.string(), originalMessageId: z.string().nullable(), runId: z.number().nullable(),
     receivedAt: z.string(), receivedAtCst: z.string(),
-    counts: z.object({ paid: z.number(), failed: z.number(), duplicate: z.number(), pending: z.number(), unknown: z.number(), error: z.number() }),
+    counts: z.object({ paid: z.number(), failed: z.number(), acceptedPending: z.number(), duplicate: z.number(), conflict: z.number(), pending: z.number(), unknown: z.number(), error: z.number() }),
     payouts: z.array(z.object({
-      endToEndId: z.string(), payoutId: z.string().nullable(), status: z.string(), outcome: z.enum(["paid", "failed", "duplicate", "pending", "unknown", "error"]),
+      endToEndId: z.string(), payoutId: z.string().nullable(), status: z.string(), outcome: z.enum(["paid", "failed", "acceptedPending", "duplicate", "conflict", "pending", "unknown", "error"]).openapi({ description: "paid: settled (ACSC, ACCC); failed: RJCT/CANC, the gross back on the balance; acceptedPending: accepted, not settled (ACTC, ACCP, ACSP, ACWC…), nothing recorded; pending: PDNG, RCVD, BLCK, unknown codes; duplicate: the same result recorded before; conflict: another final result recorded before (e.g. paid, now RJCT), not applied." }),
       operationId: z.string().optional(), state: z.string().optional(), amount: z.string().optional(),
       reasons: z.array(z.object({ code: z.string().optional(), additionalInfo: z.string().optional(), zh: z.string(), en: z.string() })).optional(),
       previous: z.object({ outcome: z.string(), statusCode: z.string(), messageId: z.string() }).optional(),
@@ -138,7 +149,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       summary: "Receive a camt.054 credit notification (来账通知): contributions, payroll releases, suspense",
       description:
         "camt.054.001.02/.04/.08/.12. One line per transaction, with its outcome. " + CAMT054_OUTCOMES + " Without wait=true a contribution (or the release of the employer's payroll file when the amount equals its total) is reported accepted, never credited: follow its operation. Also reported: duplicate (same bank booking delivered before: exactly once across resends and overlapping files), held (payroll amount mismatch) or rejected with a reason in Chinese and English (foreign currency, debit, pending, bad reference…; unassignable CNY credits go to the suspense list). Files can also be dropped in DATA_DIR/inbox/bank.",
-      query: WaitQuery, body: XmlBody,
+      query: WaitQuery, body: XmlBytes,
       responses: { 200: { description: "The report: one line per transaction.", schema: Camt054ReportBody }, ...xmlErrors },
       handle: async ({ caller, query, body }) => ({ status: 200, body: await bank.incoming.ingestCamt054Xml(caller, body, { source: "http", wait: query?.wait === "true" }) }),
     }),
@@ -151,6 +162,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       query: PayrollQuery, body: PayrollFileBody,
       responses: {
         201: { description: "Stored, awaiting the employer's transfer.", schema: PayrollSubmissionBody },
+        404: { description: "PLAN_NOT_FOUND: the header's planId names no plan (details.planId)", schema: ErrorBody },
         409: { description: "PAYROLL_BATCH_ALREADY_RELEASED", schema: ErrorBody },
         413: { description: "PAYLOAD_TOO_LARGE", schema: ErrorBody },
         422: { description: "PAYROLL_FILE_INVALID: details.errors lists every problem { line, field, code, zh, en }.", schema: ErrorBody },
@@ -173,13 +185,13 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       params: SuspenseParams, body: AssignBody,
       responses: {
         200: { description: "Assigned; operationId follows the contribution.", schema: SuspenseBody },
-        404: { description: "SUSPENSE_NOT_FOUND / MEMBER_NOT_FOUND", schema: ErrorBody },
-        409: { description: "SUSPENSE_NOT_OPEN", schema: ErrorBody },
-        422: { description: "SUSPENSE_NOT_ASSIGNABLE", schema: ErrorBody },
+        404: { description: "SUSPENSE_NOT_FOUND / MEMBER_NOT_FOUND / ACCOUNT_NOT_FOUND", schema: ErrorBody },
+        409: { description: "SUSPENSE_NOT_OPEN; ACCOUNT_STATUS_INVALID (details.status), MEMBER_DECEASED: the ledger would refuse it, nothing changed", schema: ErrorBody },
+        422: { description: "SUSPENSE_NOT_ASSIGNABLE; CONTRIBUTION_EXCEEDS_ANNUAL_CAP (details.requested, details.remaining), BOOKING_YEAR_CLOSED: the ledger would refuse it, nothing changed", schema: ErrorBody },
       },
-      handle: ({ caller, params, body }) => ({
+      handle: async ({ caller, params, body }) => ({
         status: 200,
-        body: bank.incoming.assignSuspense(caller, params.suspenseId, {
+        body: await bank.incoming.assignSuspense(caller, params.suspenseId, {
           member: "residentId" in body ? { residentId: body.residentId } : { pensionReference: body.pensionReference }, note: body.note,
         }),
       }),
@@ -200,6 +212,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       responses: {
         200: { description: "The pain.001 document (application/xml)." },
         404: { description: "SETTLEMENT_RUN_NOT_FOUND", schema: ErrorBody },
+        409: { description: "PAYMENT_INSTRUCTIONS_VERSION_FIXED: the run's file was produced in the other version (details.version)", schema: ErrorBody },
         503: { description: "SETTLEMENT_RUN_NOT_INDEXED", schema: ErrorBody },
       },
       handle: ({ caller, params, query }) => ({
@@ -211,8 +224,8 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       operationId: "ingestPain002", method: "post", path: "/v1/bank/pain002", tags: ["bank", "payouts"], roles: ["bank"], textMediaTypes: BANK_XML_MEDIA_TYPES, bodyContent: XML_CONTENT,
       summary: "Receive a pain.002 payment status report (付款状态报告): paid, or failed with the money back on the balance",
       description:
-        "pain.002.001.03 and later. Accepted → recorded paid; rejected → recorded failed on the ledger (with the payout's Merkle proof) and the gross returns to the member's balance; pending → nothing yet; unknown ids are listed. A payout is never paid twice: a repeated or reordered report is answered as duplicate. Waits for the ledger unless wait=false.",
-      query: WaitQuery, body: XmlBody,
+        "pain.002.001.03 and later. Settled (ACSC, ACCC) → recorded paid; accepted but not settled (ACTC, ACCP, ACSP, ACWC…) → acceptedPending, nothing recorded; rejected (RJCT, CANC) → recorded failed on the ledger (with the payout's Merkle proof) and the gross returns to the member's balance; pending → nothing yet; unknown ids are listed. A payout is never paid twice: a repeated or reordered report is answered as duplicate. Waits for the ledger unless wait=false.",
+      query: WaitQuery, body: XmlBytes,
       responses: { 200: { description: "One line per payout.", schema: Pain002ResultBody }, ...xmlErrors },
       handle: async ({ caller, query, body }) => ({ status: 200, body: await bank.payments.ingestPain002Xml(caller, body, { source: "http", wait: query?.wait !== "false" }) }),
     }),
@@ -220,7 +233,7 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       operationId: "reconcileStatement", method: "post", path: "/v1/bank/camt053", tags: ["bank"], roles: ["bank"], textMediaTypes: BANK_XML_MEDIA_TYPES, bodyContent: XML_CONTENT,
       summary: "Reconcile a camt.053 statement of the pension settlement account (对账)",
       description: "For the statement's period: what the ledger expected to move (credits it made from camt.054, payouts instructed by pain.001 and not failed) against what the bank booked — matched, missing on either side, amount differences.",
-      body: XmlBody,
+      body: XmlBytes,
       responses: { 200: { description: "Per statement.", schema: ReconciliationBody }, ...xmlErrors },
       handle: ({ caller, body }) => ({ status: 200, body: bank.payments.reconcileStatementXml(caller, body) }),
     }),

@@ -24,6 +24,7 @@ export const ERROR_TEXT = {
   PAYROLL_FILE_INVALID: { "zh-CN": "企业年金缴费文件的表头或明细行有误。", en: "The payroll contribution file has an invalid header or invalid lines." },
   PAYMENT_INSTRUCTION_INVALID: { "zh-CN": "付款指令的输入有误。", en: "The payment instruction input is invalid." },
   PAYROLL_BATCH_ALREADY_RELEASED: { "zh-CN": "该批次号的缴费文件已随单位来账入账，不能替换。", en: "A payroll file under this batch reference was already released by the employer's transfer; it cannot be replaced." },
+  PAYMENT_INSTRUCTIONS_VERSION_FIXED: { "zh-CN": "该结算批次的付款指令已按另一版本生成，文件不再更改。", en: "The run's payment instructions were already produced in another pain.001 version; that file is final." },
   SUSPENSE_NOT_FOUND: { "zh-CN": "未找到该挂账款项。", en: "No suspense entry with this id." },
   SUSPENSE_NOT_OPEN: { "zh-CN": "该挂账款项已认领或已标记退回。", en: "The suspense entry was already assigned or marked for return." },
   SUSPENSE_NOT_ASSIGNABLE: { "zh-CN": "该挂账款项不能记入单个参加人（非人民币、无金额或为单位缴费来账），请标记退回。", en: "The suspense entry cannot be credited to one member (not CNY, no amount, or an employer's payroll transfer); mark it for return." },

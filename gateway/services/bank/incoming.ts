@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { AbiCoder, concat, id as keccakUtf8, keccak256 } from "ethers";
 import {
-  BankMessageError, classifyCamt054Entries, fenToDecimal, parsePayrollFile, readCamt054, parseBankXml,
+  BankMessageError, classifyCamt054Entries, displayAmount, fenToDecimal, parsePayrollFile, readCamt054, parseBankXml,
   type BankReason, type Camt054Decision, type Camt054Document, type Camt054Source, type PayrollFileFormat, type PayrollFileMode,
 } from "../../adapters/bank/index.js";
 import { CALLS } from "../../chain/calls.js";
@@ -33,10 +33,12 @@ import type { BankRepository, PayrollItem, SuspenseRecord, SuspenseStatus } from
  *   be refused and go to suspense (follow `operationId`, or send with ?wait=true);
  * - `credited`: the ledger operation succeeded (only known with ?wait=true, or once the operation is final);
  * - `duplicate`: the same booking was processed before (or the ledger already had its reference);
+ * - `conflict`: the same bank reference as a booking processed before, with another amount or date: not credited,
+ *   listed on the suspense list (not assignable) for an operator to settle with the bank;
  * - `held`: a payroll transfer whose amount differs from the file's total;
  * - `rejected`: not credited, with the reason (to suspense when `suspenseId` is set).
  */
-export type EntryOutcome = "accepted" | "credited" | "duplicate" | "held" | "rejected";
+export type EntryOutcome = "accepted" | "credited" | "duplicate" | "conflict" | "held" | "rejected";
 
 /** One line of a camt.054 report: per transaction of the notification. */
 export interface Camt054ReportEntry {
@@ -63,8 +65,10 @@ export interface Camt054ReportEntry {
   state?: string;
   suspenseId?: string;
   reason?: BankReason;
-  /** For a duplicate: what the first delivery did. */
-  firstDelivery?: { messageId: string; outcome: string; operationId?: string; suspenseId?: string };
+  /** For a duplicate or a conflict: what the first delivery did (a conflict also names its amount). */
+  firstDelivery?: { messageId: string; outcome: string; operationId?: string; suspenseId?: string; amount?: string };
+  /** For a debit reversal of a processed credit: that credit's delivery and operation. */
+  reverses?: { messageId: string; outcome: string; operationId?: string; bankReference: string };
 }
 
 export interface Camt054Report {
@@ -130,15 +134,15 @@ export function cstYearOf(seconds: number): number {
  */
 export function splitFailedBatch(
   items: readonly BankBatchItem[], cursor: number, error: { code: string; details?: Record<string, unknown> } | null,
-): { onChain: BankBatchItem[]; bad: BankBatchItem[]; resend: BankBatchItem[]; itemError?: { code: string; message: string } } {
+): { onChain: BankBatchItem[]; bad: BankBatchItem[]; resend: BankBatchItem[]; itemError?: { code: string; message: string; details?: Record<string, unknown> } } {
   const onChain = items.slice(0, cursor);
   const rest = items.slice(cursor);
   const index = error?.code === "BATCH_ITEM_INVALID" ? Number(error.details?.index) : NaN;
   if (Number.isInteger(index) && index >= 0 && index < rest.length) {
-    const item = error!.details?.item as { code?: string; message?: string } | undefined;
+    const item = error!.details?.item as { code?: string; message?: string; details?: Record<string, unknown> } | undefined;
     return {
       onChain, bad: [rest[index]!], resend: rest.filter((_, i) => i !== index),
-      itemError: { code: item?.code ?? "TRANSACTION_REVERTED", message: item?.message ?? "" },
+      itemError: { code: item?.code ?? "TRANSACTION_REVERTED", message: item?.message ?? "", ...(item?.details ? { details: item.details } : {}) },
     };
   }
   return { onChain, bad: rest, resend: [] };
@@ -148,11 +152,18 @@ export interface IncomingOptions {
   /** Gas one batch transaction may use: the block gas limit × BATCH_GAS_SHARE_PERCENT (default 30M × 80 %). */
   batchGasBudget?: number;
   maxXmlBytes?: number;
+  /**
+   * The pension collection account the camt.054 notifications must be for (`Othr/Id`, or an IBAN whose BBAN is
+   * it). Default: {@link DEFAULT_COLLECTION_ACCOUNT}, the account of our samples.
+   */
+  collectionAccount?: string;
 }
 
+/** The pension collection account of the embedded stack and of our samples (test/fixtures/iso20022). */
+export const DEFAULT_COLLECTION_ACCOUNT = "110012345000526001";
+
 function describeAmount(source: Camt054Source, fen?: bigint): string {
-  if (fen !== undefined) return formatFen(fen);
-  return `${source.amountText} ${source.currency}`.trim();
+  return displayAmount(source.amountText, source.currency, fen);
 }
 
 function bankReferenceOf(source: Camt054Source): string | null {
@@ -202,6 +213,10 @@ export class IncomingMoney {
     return this.deps.clock().toISOString();
   }
 
+  collectionAccount(): string {
+    return this.options.collectionAccount ?? DEFAULT_COLLECTION_ACCOUNT;
+  }
+
   /** Personal credits per contributeBatch operation, from the gas budget (and the ledger's MAX_BATCH). */
   personalCreditsPerBatch(): number {
     const budget = this.options.batchGasBudget ?? 24_000_000;
@@ -233,14 +248,14 @@ export class IncomingMoney {
         const status = this.repo.indexedAccountStatus(fastAccountIdOf(member.pseudonym, PERSONAL_PLAN));
         if (!status) return undefined;
         members.set(serial, member.pseudonym);
-        return { open: status === "Active", ...(member.bankCard ? { boundAccount: member.bankCard } : {}) };
+        return { open: status === "Active", ...(status !== "Active" ? { status } : {}), ...(member.bankCard ? { boundAccount: member.bankCard } : {}) };
       },
       payrollBatch: (reference) => {
         const file = this.repo.payrollFile(reference);
         return file ? { totalFen: file.totalFen } : undefined;
       },
-      alreadyProcessed: (key) => this.repo.isProcessed(key),
-    });
+      processedBooking: (key) => this.repo.processed(key),
+    }, { collectionAccounts: [this.collectionAccount()] });
 
     // Personal credits, in file order: chunked by gas first (each chunk's chain reference comes from all its
     // bookings' keys, so a resend builds the same chunks whatever the chain says now), then pre-checked.
@@ -325,7 +340,7 @@ export class IncomingMoney {
 
   /** The decision, or a duplicate if its booking's key was stored meanwhile (a concurrent delivery of the same file). */
   private stillNew(d: Camt054Decision): Camt054Decision {
-    const key = d.kind === "duplicate" ? undefined : d.dedupKey;
+    const key = d.kind === "duplicate" ? undefined : d.kind === "conflict" ? d.conflictKey : d.dedupKey;
     if (!key || !this.repo.isProcessed(key)) return d;
     return {
       kind: "duplicate", dedupKey: key, source: d.source,
@@ -485,7 +500,7 @@ export class IncomingMoney {
   }
 
   private report(document: Camt054Document, source: string, receivedAt: string, entries: Camt054ReportEntry[]): Camt054Report {
-    const counts = { entries: entries.length, accepted: 0, credited: 0, duplicate: 0, held: 0, rejected: 0 };
+    const counts = { entries: entries.length, accepted: 0, credited: 0, duplicate: 0, conflict: 0, held: 0, rejected: 0 };
     let credited = 0n;
     let accepted = 0n;
     for (const e of entries) {
@@ -557,13 +572,43 @@ export class IncomingMoney {
             : {}),
         };
       }
+      case "conflict": {
+        const first = this.repo.processed(decision.dedupKey) ?? undefined;
+        const suspenseId = this.toSuspense(decision.conflictKey, messageId, s, decision.amountFen, decision.bookedAt, decision.reason, now);
+        return {
+          ...base, amount: describeAmount(s, decision.amountFen), ...(decision.amountFen !== undefined ? { amountFen: decision.amountFen.toString() } : {}),
+          outcome: "conflict", decision: decision.kind, reason: decision.reason, suspenseId,
+          ...(first
+            ? { firstDelivery: {
+                messageId: first.messageId, outcome: first.outcome, ...(first.operationId ? { operationId: first.operationId } : {}),
+                ...(first.suspenseId ? { suspenseId: first.suspenseId } : {}), ...(first.amountFen !== null ? { amount: formatFen(first.amountFen) } : {}),
+              } }
+            : {}),
+        };
+      }
       case "rejected": {
+        let reason = decision.reason;
+        let reverses: Camt054ReportEntry["reverses"];
+        if (decision.reverses) {
+          // A debit reversal of a credit we processed: named with the credit's operation, listed for an operator.
+          const original = this.repo.processed(decision.reverses);
+          if (original) {
+            reverses = { messageId: original.messageId, outcome: original.outcome, bankReference: original.bankReference, ...(original.operationId ? { operationId: original.operationId } : {}) };
+            const op = original.operationId ? `（入账操作 ${original.operationId}）` : "";
+            const opEn = original.operationId ? ` (operation ${original.operationId})` : "";
+            reason = {
+              ...reason,
+              zh: `${reason.zh.replace(/。$/, "")}；被冲正的来账：报文 ${original.messageId}${op}。`,
+              en: `${reason.en.replace(/\.$/, "")}; the credit it reverses: message ${original.messageId}${opEn}.`,
+            };
+          }
+        }
         const entry: Camt054ReportEntry = {
           ...base, amount: describeAmount(s, decision.amountFen), ...(decision.amountFen !== undefined ? { amountFen: decision.amountFen.toString() } : {}),
-          outcome: "rejected", decision: decision.kind, reason: decision.reason,
+          outcome: "rejected", decision: decision.kind, reason, ...(reverses ? { reverses } : {}),
         };
         if (decision.suspense) {
-          entry.suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, undefined, decision.reason, now);
+          entry.suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, decision.bookedAt, reason, now);
         }
         return entry;
       }
@@ -616,22 +661,22 @@ export class IncomingMoney {
           const id = `SUS-${randomUUID()}`;
           const amountFen = booking.amountFen ?? 0n;
           this.repo.insertSuspense({
-            id, dedupKey: null, messageId: booking.messageId, account: booking.dedupKey.split("|")[0] ?? "", bankReference: booking.bankReference,
+            id, dedupKey: null, messageId: booking.messageId, account: this.collectionAccount(), bankReference: booking.bankReference,
             amountFen, amountText: fenToDecimal(amountFen), currency: "CNY", bookedAt: booking.bookedAt, reason, createdAt: now,
           });
           this.repo.markCreditFailed(booking.dedupKey, id);
           moved++;
         };
         if (op.kind !== "contributeBatch") {
-          for (const key of credits.keys()) toSuspense(key, ledgerRefusal(error.code, error.message));
+          for (const key of credits.keys()) toSuspense(key, ledgerRefusal(error.code, error.message, error.details));
           continue;
         }
         const items = (op.request.items as BankBatchItem[]).filter((item) => item.dedupKey !== undefined);
         const split = splitFailedBatch(items, op.progress.cursor, error);
         if (split.itemError) {
-          for (const item of split.bad) toSuspense(item.dedupKey, ledgerRefusal(split.itemError.code, split.itemError.message));
+          for (const item of split.bad) toSuspense(item.dedupKey, ledgerRefusal(split.itemError.code, split.itemError.message, split.itemError.details));
         } else {
-          for (const item of split.bad) toSuspense(item.dedupKey, ledgerRefusal(error.code, error.message));
+          for (const item of split.bad) toSuspense(item.dedupKey, ledgerRefusal(error.code, error.message, error.details));
         }
         const resend = split.resend.filter((item) => credits.has(item.dedupKey));
         if (resend.length === 0) continue;
@@ -675,6 +720,11 @@ export class IncomingMoney {
       lines: result.totals.lines, acceptedLines: result.totals.acceptedLines, rejectedLines: result.totals.rejectedLines,
       computedTotalFen: result.totals.computedTotalFen.toString(), acceptedTotalFen: result.totals.acceptedTotalFen.toString(),
     };
+    if (result.header && !this.repo.planExists(planIdOf(result.header.planId))) {
+      throw new AppError("PLAN_NOT_FOUND", `${ERROR_CATALOG.PLAN_NOT_FOUND.en} (planId ${result.header.planId} in the payroll file's header)`, {
+        field: "planId", details: { planId: result.header.planId },
+      });
+    }
     if (result.status === "rejected" || !result.header) {
       throw new BankMessageError(
         "PAYROLL_FILE_INVALID",
@@ -721,26 +771,60 @@ export class IncomingMoney {
   listSuspense(caller: Caller, query: { status?: SuspenseStatus; limit?: number; offset?: number }): { total: number; items: SuspenseView[] } {
     void caller;
     this.settleFailedCredits();
+    this.settleFailedAssignments();
     const { items, total } = this.repo.listSuspense(query.status, Math.min(query.limit ?? 100, 1000), query.offset ?? 0);
     return { total, items: items.map(viewSuspense) };
   }
 
-  /** The operator assigns a suspense booking to a member: a contribution under the booking's own chain reference. */
-  assignSuspense(caller: Caller, suspenseId: string, input: { member: MemberRef; note?: string }): SuspenseView {
+  /**
+   * The operator assigns a suspense booking to a member: a contribution under the booking's own chain reference.
+   * What the ledger would refuse is checked first and refused with its catalog code, changing nothing: no such
+   * account (ACCOUNT_NOT_FOUND), an account that is not Active (ACCOUNT_STATUS_INVALID with its status), a member
+   * whose death is attested, a booking year the ledger has closed, and the annual cap against the chain's
+   * contributionsInYear (CONTRIBUTION_EXCEEDS_ANNUAL_CAP with requested and remaining). Should the ledger still
+   * refuse the contribution (a credit of another file got there first), the entry goes back to open with the
+   * ledger's reason ({@link settleFailedAssignments}).
+   */
+  async assignSuspense(caller: Caller, suspenseId: string, input: { member: MemberRef; note?: string }): Promise<SuspenseView> {
+    this.settleFailedAssignments();
     const suspense = this.openSuspense(suspenseId);
     // An employer's payroll transfer belongs to many employees: it is released with its file or returned, never given to one.
-    if (suspense.currency !== "CNY" || suspense.amountFen === null || suspense.amountFen <= 0n || suspense.reason.code.startsWith("PAYROLL_")) {
+    // A reversal or a conflicting resend is for an operator to settle with the bank, never a credit to give.
+    if (suspense.currency !== "CNY" || suspense.amountFen === null || suspense.amountFen <= 0n || suspense.reason.code.startsWith("PAYROLL_") || suspenseKind(suspense) !== "credit") {
       throw new AppError("SUSPENSE_NOT_ASSIGNABLE", ERROR_CATALOG.SUSPENSE_NOT_ASSIGNABLE.en, {
-        field: "suspenseId", details: { currency: suspense.currency, reason: suspense.reason.code },
+        field: "suspenseId", details: { currency: suspense.currency, reason: suspense.reason.code, kind: suspenseKind(suspense) },
       });
     }
     const now = this.deps.clock();
+    const field = "residentId" in input.member ? "residentId" : "pensionReference";
     const member = pseudonymFor(this.deps.store, input.member, "residentId", now);
-    const bookedAt = Math.min(suspense.bookedAt ?? Math.floor(now.getTime() / 1000), Math.floor(now.getTime() / 1000));
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const bookedAt = Math.min(suspense.bookedAt ?? nowSeconds, nowSeconds);
+    const amount = suspense.amountFen!;
+    const status = this.repo.indexedAccountStatus(fastAccountIdOf(member, PERSONAL_PLAN));
+    if (!status) throw new AppError("ACCOUNT_NOT_FOUND", ERROR_CATALOG.ACCOUNT_NOT_FOUND.en, { field });
+    if (status !== "Active") {
+      throw new AppError("ACCOUNT_STATUS_INVALID", `${ERROR_CATALOG.ACCOUNT_STATUS_INVALID.en} (status ${status}; only an Active account takes contributions)`, {
+        field, details: { status },
+      });
+    }
+    if (this.repo.deceasedMembers().has(member.toLowerCase())) {
+      throw new AppError("MEMBER_DECEASED", ERROR_CATALOG.MEMBER_DECEASED.en, { field });
+    }
+    const year = cstYearOf(bookedAt);
+    if (year < cstYearOf(nowSeconds) - 1) {
+      throw new AppError("BOOKING_YEAR_CLOSED", `${ERROR_CATALOG.BOOKING_YEAR_CLOSED.en} (${year})`, { field: "suspenseId", details: { year } });
+    }
+    const { remaining } = await this.deps.ledger.contributionsInYear(member, year);
+    if (amount > remaining) {
+      throw new AppError("CONTRIBUTION_EXCEEDS_ANNUAL_CAP", `${ERROR_CATALOG.CONTRIBUTION_EXCEEDS_ANNUAL_CAP.en} (requested ${formatFen(amount)}, remaining ${formatFen(remaining)} in ${year})`, {
+        field, details: { requested: amount.toString(), remaining: remaining.toString(), year },
+      });
+    }
     const op = this.deps.store.transaction(() => {
       const inserted = this.deps.store.operations.insert({
         kind: "contribute", signer: CALLS.contribute!.signer, institution: caller.institution,
-        request: { bankRef: keccakUtf8(suspense.dedupKey ?? `suspense:${suspense.id}`), member, amount: suspense.amountFen!.toString(), bookedAt },
+        request: { bankRef: keccakUtf8(suspense.dedupKey ?? `suspense:${suspense.id}`), member, amount: amount.toString(), bookedAt },
         result: { accountId: accountIdOf(member), suspenseId: suspense.id },
       });
       if (!this.repo.resolveSuspense(suspense.id, "assigned", caller.institution, input.note ?? null, inserted.id, now.toISOString())) {
@@ -749,11 +833,34 @@ export class IncomingMoney {
       return inserted;
     });
     this.deps.pipeline.notify(op.signer);
+    void this.deps.pipeline.waitForFinal(op.id, WATCH_WINDOW_MS).then((final) => {
+      if (final.state === "failed") this.settleFailedAssignments();
+    }).catch(() => undefined);
     return viewSuspense(this.repo.suspense(suspense.id)!);
+  }
+
+  /**
+   * Assignments the ledger refused: the entry goes back to open with the ledger's reason (the refused
+   * transaction credited nothing), so it can be assigned to someone else or returned. Returns how many.
+   */
+  settleFailedAssignments(): number {
+    const failed = this.repo.failedAssignments();
+    if (failed.length === 0) return 0;
+    const now = this.now();
+    this.deps.store.transaction(() => {
+      for (const { suspenseId, operationId } of failed) {
+        const op = this.deps.store.operations.get(operationId);
+        const error = op?.error ?? { code: "TRANSACTION_REVERTED", message: "" };
+        const reason = ledgerRefusal(error.code, error.message, error.details, "assignment");
+        this.repo.reopenSuspense(suspenseId, operationId, reason, `assignment ${operationId} refused by the ledger: ${error.code}`, now);
+      }
+    });
+    return failed.length;
   }
 
   /** The operator marks a suspense booking for return to the payer (the bank sends it back). */
   returnSuspense(caller: Caller, suspenseId: string, input: { note?: string }): SuspenseView {
+    this.settleFailedAssignments();
     const suspense = this.openSuspense(suspenseId);
     this.deps.store.transaction(() => {
       if (!this.repo.resolveSuspense(suspense.id, "returnRequested", caller.institution, input.note ?? null, null, this.now())) {
@@ -788,6 +895,8 @@ export interface PayrollSubmission {
 
 export interface SuspenseView {
   suspenseId: string;
+  /** credit: booked money to assign or return; reversal: the bank took back a credit; conflict: a resend with other content. */
+  kind: SuspenseKind;
   status: SuspenseStatus;
   messageId: string;
   account: string;
@@ -804,28 +913,47 @@ export interface SuspenseView {
   createdAt: string;
 }
 
+export type SuspenseKind = "credit" | "reversal" | "conflict";
+
+function suspenseKind(s: SuspenseRecord): SuspenseKind {
+  return s.reason.code === "REVERSAL" ? "reversal" : s.reason.code === "RESEND_CONFLICT" ? "conflict" : "credit";
+}
+
 function viewSuspense(s: SuspenseRecord): SuspenseView {
   return {
-    suspenseId: s.id, status: s.status, messageId: s.messageId, account: s.account, bankReference: s.bankReference,
-    amount: s.amountFen !== null && s.currency === "CNY" ? formatFen(s.amountFen) : `${s.amountText} ${s.currency}`.trim(),
+    suspenseId: s.id, kind: suspenseKind(s), status: s.status, messageId: s.messageId, account: s.account, bankReference: s.bankReference,
+    amount: displayAmount(s.amountText, s.currency, s.amountFen ?? undefined),
     amountFen: s.amountFen?.toString() ?? null, currency: s.currency,
     bookedAt: s.bookedAt === null ? null : shanghaiTime(new Date(s.bookedAt * 1000)), reason: s.reason, operationId: s.operationId,
     resolvedBy: s.resolvedBy, resolvedAt: s.resolvedAt, note: s.resolutionNote, createdAt: s.createdAt,
   };
 }
 
-/** The ledger refused a credit: the catalog code, in Chinese and English. */
-function ledgerRefusal(code: string, message: string): BankReason {
+/**
+ * The ledger refused a credit: the catalog code, in Chinese and English, with the amounts the custom error carried
+ * (the cap's requested and remaining room). `context` "assignment": the entry is open again, not newly suspended.
+ */
+export function ledgerRefusal(code: string, message: string, details?: Record<string, unknown>, context: "credit" | "assignment" = "credit"): BankReason {
   const en = (ERROR_CATALOG as Record<string, { en: string }>)[code]?.en ?? message;
   const zh: Record<string, string> = {
-    CONTRIBUTION_EXCEEDS_ANNUAL_CAP: "超过个人养老金年度缴费上限，账本整笔拒绝入账，转入待处理款项。",
-    ACCOUNT_STATUS_INVALID: "账户状态不允许缴费（冻结、领取中或已销户），转入待处理款项。",
-    MEMBER_DECEASED: "参加人已认证身故，账户不再接受缴费，转入待处理款项。",
-    BANK_REFERENCE_ALREADY_USED: "该笔来账的银行参考号已入账，不重复入账。",
-    BOOKING_DATE_IN_FUTURE: "记账时间晚于当前时间，账本不予入账，转入待处理款项。",
-    BOOKING_YEAR_CLOSED: "记账年度已关闭（仅接受本年度和上一年度的缴费），转入待处理款项。",
-    ACCOUNT_NOT_FOUND: "账本中没有该个人养老金账户，转入待处理款项。",
+    CONTRIBUTION_EXCEEDS_ANNUAL_CAP: "超过个人养老金年度缴费上限，账本整笔拒绝入账",
+    ACCOUNT_STATUS_INVALID: "账户状态不允许缴费（冻结、领取中或已销户）",
+    MEMBER_DECEASED: "参加人已认证身故，账户不再接受缴费",
+    BANK_REFERENCE_ALREADY_USED: "该笔来账的银行参考号已入账，不重复入账",
+    BOOKING_DATE_IN_FUTURE: "记账时间晚于当前时间，账本不予入账",
+    BOOKING_YEAR_CLOSED: "记账年度已关闭（仅接受本年度和上一年度的缴费）",
+    ACCOUNT_NOT_FOUND: "账本中没有该个人养老金账户",
   };
-  const suffix = code === "BANK_REFERENCE_ALREADY_USED" ? " Not credited again." : " The booking goes to suspense.";
-  return { code, zh: zh[code] ?? `账本拒绝入账（${code}），转入待处理款项。`, en: `${en}${suffix}` };
+  const fen = (v: unknown) => (typeof v === "string" && /^\d+$/.test(v) ? formatFen(BigInt(v)) : undefined);
+  const requested = fen(details?.requested);
+  const remaining = fen(details?.remaining);
+  const amounts = code === "CONTRIBUTION_EXCEEDS_ANNUAL_CAP" && remaining
+    ? { zh: `（本笔 ${requested ?? "—"}，本年尚可缴 ${remaining}）`, en: ` (requested ${requested ?? "—"}, remaining ${remaining})` }
+    : { zh: "", en: "" };
+  const tail = code === "BANK_REFERENCE_ALREADY_USED"
+    ? { zh: "。", en: " Not credited again." }
+    : context === "assignment"
+      ? { zh: "，认领未入账，款项恢复为待处理。", en: " The assignment was not credited; the entry is open again." }
+      : { zh: "，转入待处理款项。", en: " The booking goes to suspense." };
+  return { code, zh: `${zh[code] ?? `账本拒绝入账（${code}）`}${amounts.zh}${tail.zh}`, en: `${en}${amounts.en}${tail.en}` };
 }

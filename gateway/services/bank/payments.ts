@@ -9,7 +9,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
-  applyPain002ToPayouts, buildPain001, parseBankXml, payoutEndToEndId, parsePayoutEndToEndId, readCamt053, readPain002,
+  applyPain002ToPayouts, buildPain001, displayAmount, isCollectionAccount, type AccountId, parseBankXml, payoutEndToEndId, parsePayoutEndToEndId, readCamt053, readPain002,
   reconcile, type Camt053Document, type ExpectedMovement, type Pain001Version, type Pain002Report, type PayoutStatusUpdate, type StatusReason,
 } from "../../adapters/bank/index.js";
 import { CALLS } from "../../chain/calls.js";
@@ -20,6 +20,7 @@ import { HeirVault } from "../claims/heirVault.js";
 import type { Caller, ServiceDeps } from "../context.js";
 import { cstMidnightSeconds, cstParts, shanghaiTime } from "../time.js";
 import { merkleProofs, merkleRoot, payoutLeaf } from "../../../deploy/settlementMerkle.js";
+import { DEFAULT_COLLECTION_ACCOUNT } from "./incoming.js";
 import type { BankRepository, IndexedPayout } from "./repository.js";
 
 export interface PaymentOptions {
@@ -29,7 +30,12 @@ export interface PaymentOptions {
   /** The bank's pension settlement account the payouts are paid from. */
   settlementAccount?: { name: string; account: string };
   initiatingPartyName?: string;
+  /** The pension collection account camt.054 credits arrive on (default: DEFAULT_COLLECTION_ACCOUNT). */
+  collectionAccount?: string;
 }
+
+/** The settlement account of the embedded stack: the debtor of our pain.001 files. */
+export const DEFAULT_SETTLEMENT_ACCOUNT = { name: "个人养老金资金结算账户", account: "PENSIONSETTLEMENT0001" };
 
 export interface PaymentInstructions {
   runId: number;
@@ -43,13 +49,19 @@ export interface PaymentInstructions {
   xml: string;
 }
 
-export type PayoutReportOutcome = "paid" | "failed" | "duplicate" | "pending" | "unknown" | "error";
+export type PayoutReportOutcome = "paid" | "failed" | "acceptedPending" | "duplicate" | "conflict" | "pending" | "unknown" | "error";
 
 export interface Pain002ReportLine {
   endToEndId: string;
   payoutId: string | null;
   status: string;
-  /** paid: recorded paid; failed: recorded failed, the gross back on the member's balance; duplicate: a result was recorded before. */
+  /**
+   * paid: settled (ACSC/ACCC), recorded paid; failed: rejected (RJCT/CANC), recorded failed, the gross back on the
+   * member's balance; acceptedPending: accepted so far (ACTC, ACCP, ACSP, ACWC…), not settled — nothing recorded,
+   * it may still be rejected; pending: nothing recorded (PDNG, RCVD, BLCK, unknown codes); duplicate: the same
+   * result was recorded before; conflict: another final result was recorded before (e.g. paid, now RJCT) — not
+   * applied, `previous` says what was recorded, for an operator to settle with the bank.
+   */
   outcome: PayoutReportOutcome;
   operationId?: string;
   state?: string;
@@ -102,13 +114,19 @@ export class Payments {
     void caller;
     const { payouts } = this.indexedRun(runId);
     const earlier = this.repo.paymentFile(runId);
+    if (earlier && options.version && options.version !== earlier.version) {
+      // The first request fixed the file (message id, time, version): another version would be another file.
+      throw new AppError("PAYMENT_INSTRUCTIONS_VERSION_FIXED", `${ERROR_CATALOG.PAYMENT_INSTRUCTIONS_VERSION_FIXED.en} (run ${runId} was produced as pain.${earlier.version}, not pain.${options.version})`, {
+        field: "version", details: { runId, version: earlier.version, requested: options.version },
+      });
+    }
     const version = (earlier?.version as Pain001Version | undefined) ?? options.version ?? "001.001.03";
     const now = this.deps.clock();
     const { year, month, day } = cstParts(now);
     const executionDate = earlier?.executionDate ?? `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
     const createdAt = earlier?.createdAt ?? Math.floor(now.getTime() / 1000);
     const messageId = earlier?.messageId ?? `PLRUN${runId}`;
-    const settlement = this.options.settlementAccount ?? { name: "个人养老金资金结算账户", account: "PENSIONSETTLEMENT0001" };
+    const settlement = this.options.settlementAccount ?? DEFAULT_SETTLEMENT_ACCOUNT;
     const built = buildPain001({
       messageId, createdAt, executionDate, version,
       initiatingParty: { name: this.options.initiatingPartyName ?? "养老金业务运营中心" },
@@ -170,7 +188,7 @@ export class Payments {
     } else {
       if (report.wholeMessageStatus) {
         // A status for a whole message this ledger never sent: nothing can be applied; reported, not guessed.
-        const counts = { paid: 0, failed: 0, duplicate: 0, pending: 0, unknown: 1, error: 0 };
+        const counts = { paid: 0, failed: 0, acceptedPending: 0, duplicate: 0, conflict: 0, pending: 0, unknown: 1, error: 0 };
         return {
           messageType: "pain.002", version: report.version, messageId: report.messageId, originalMessageId: report.originalMessageId ?? null, runId: null,
           receivedAt, receivedAtCst: shanghaiTime(new Date(receivedAt)), counts, notMentioned: [],
@@ -203,13 +221,30 @@ export class Payments {
         const payout = this.repo.payout(payoutId)!;
         const line: Pain002ReportLine = { endToEndId: u.payoutId, payoutId: String(payoutId), status: u.status, outcome: "pending", amount: formatFen(payout.net), reasons: u.reasons };
         lines.push(line);
-        if (u.outcome === "pending") continue;
         const previous = this.repo.payoutReport(payoutId);
-        if (previous || payout.status === "Paid" || payout.status === "Failed") {
-          line.outcome = "duplicate";
+        const recorded = previous?.outcome ?? (payout.status === "Paid" ? "paid" : payout.status === "Failed" ? "failed" : undefined);
+        if (u.outcome === "pending" || u.outcome === "accepted") {
+          // Interim: nothing on chain. Once a final result is recorded, a late interim status changes nothing.
+          if (u.outcome === "accepted") line.outcome = "acceptedPending";
+          if (recorded) {
+            line.outcome = "duplicate";
+            line.previous = previous ? { outcome: previous.outcome, statusCode: previous.statusCode, messageId: previous.messageId } : { outcome: recorded, statusCode: "", messageId: "" };
+          }
+          continue;
+        }
+        if (recorded) {
+          // Final either way: the same result again is a duplicate; another one (paid, now RJCT) is a conflict.
+          const now = u.outcome === "settled" ? "paid" : "failed";
+          line.outcome = now === recorded ? "duplicate" : "conflict";
           line.previous = previous
             ? { outcome: previous.outcome, statusCode: previous.statusCode, messageId: previous.messageId }
-            : { outcome: payout.status === "Paid" ? "paid" : "failed", statusCode: "", messageId: "" };
+            : { outcome: recorded, statusCode: "", messageId: "" };
+          if (line.outcome === "conflict") {
+            line.error = {
+              code: "PAYOUT_RESULT_CONFLICT",
+              message: `付款此前已记录为${recorded === "paid" ? "已付" : "失败"}（${line.previous.statusCode || "账本"}），本报告为 ${u.status}：未重复处理，请与银行核对 / the payout was recorded ${recorded} (${line.previous.statusCode || "on the ledger"}); this report says ${u.status}: not applied, check with the bank`,
+            };
+          }
           continue;
         }
         let proofs = proofsByRun.get(payout.runId);
@@ -223,7 +258,7 @@ export class Payments {
           proofs = new Map(payouts.map((p, i) => [p.payoutId, list[i]!]));
           proofsByRun.set(payout.runId, proofs);
         }
-        const paid = u.outcome === "accepted";
+        const paid = u.outcome === "settled";
         const op = this.deps.store.operations.insert({
           kind: "reportPayoutResults", signer: CALLS.reportPayoutResults!.signer, institution: caller.institution,
           request: {
@@ -261,7 +296,7 @@ export class Payments {
         s.line.error = { code: itemCode ?? "TRANSACTION_REVERTED", message: op.error?.message ?? "" };
       });
     }
-    const counts = { paid: 0, failed: 0, duplicate: 0, pending: 0, unknown: 0, error: 0 };
+    const counts = { paid: 0, failed: 0, acceptedPending: 0, duplicate: 0, conflict: 0, pending: 0, unknown: 0, error: 0 };
     for (const l of lines) counts[l.outcome]++;
     return {
       messageType: "pain.002", version: report.version, messageId: report.messageId, originalMessageId: report.originalMessageId ?? null,
@@ -282,26 +317,45 @@ export class Payments {
    */
   reconcileStatement(caller: Caller, document: Camt053Document): StatementReconciliation {
     void caller;
-    const expected: ExpectedMovement[] = [];
+    // Credits arrive on the collection account, payouts leave the settlement account: a statement is compared
+    // with what the ledger expected on ITS account only (one account may be both).
+    const credits: ExpectedMovement[] = [];
     for (const booking of this.repo.bookings(["credited", "released"])) {
       const opIds = booking.outcome === "released" && booking.payrollReference
         ? this.repo.payrollFile(booking.payrollReference)?.operationIds ?? []
         : booking.operationId ? [booking.operationId] : [];
       const allSucceeded = opIds.length > 0 && opIds.every((id) => this.deps.store.operations.get(id)?.state === "succeeded");
       if (!allSucceeded || booking.amountFen === null) continue;
-      expected.push({ ref: booking.bankReference, amountFen: booking.amountFen, direction: "credit", ...(booking.bookedAt !== null ? { bookedAt: booking.bookedAt } : {}) });
+      credits.push({ ref: booking.bankReference, amountFen: booking.amountFen, direction: "credit", ...(booking.bookedAt !== null ? { bookedAt: booking.bookedAt } : {}) });
     }
+    const debits: ExpectedMovement[] = [];
     for (const file of this.repo.paymentFiles()) {
       for (const p of this.repo.payoutsOfRun(file.runId)) {
         if (p.status === "Failed") continue;
-        expected.push({ ref: payoutEndToEndId(BigInt(p.payoutId)), amountFen: p.net, direction: "debit", bookedAt: cstMidnightSeconds(file.executionDate) });
+        debits.push({ ref: payoutEndToEndId(BigInt(p.payoutId)), amountFen: p.net, direction: "debit", bookedAt: cstMidnightSeconds(file.executionDate) });
       }
     }
+    const collection = this.options.collectionAccount ?? DEFAULT_COLLECTION_ACCOUNT;
+    const settlement = (this.options.settlementAccount ?? DEFAULT_SETTLEMENT_ACCOUNT).account;
+    const expectedFor = (account: AccountId): { expected: ExpectedMovement[]; accountRole: StatementAccountRole } => {
+      const isCollection = isCollectionAccount(account, [collection]);
+      const isSettlement = isCollectionAccount(account, [settlement]);
+      return {
+        expected: [...(isCollection ? credits : []), ...(isSettlement ? debits : [])],
+        accountRole: isCollection && isSettlement ? "collectionAndSettlement" : isCollection ? "collection" : isSettlement ? "settlement" : "unknown",
+      };
+    };
+    let expectedCount = 0;
     const statements = document.statements.map((statement) => {
+      const { expected, accountRole } = expectedFor(statement.account);
+      expectedCount += expected.length;
       const result = reconcile(expected, statement);
       return {
         statementId: statement.id,
         account: statement.account,
+        // collection: compared with the camt.054 credits; settlement: with the payouts; unknown: neither (every
+        // booked line is missing in the ledger).
+        accountRole,
         period: result.period ? { from: shanghaiTime(new Date(result.period.from * 1000)), to: shanghaiTime(new Date(result.period.to * 1000)) } : null,
         summary: {
           ...result.summary, expectedNetFen: result.summary.expectedNetFen.toString(), statementNetFen: result.summary.statementNetFen.toString(),
@@ -318,9 +372,11 @@ export class Payments {
         notBooked: result.notBooked.map(movementView),
       };
     });
-    return { messageType: "camt.053", version: document.version, messageId: document.messageId, expectedMovements: expected.length, statements };
+    return { messageType: "camt.053", version: document.version, messageId: document.messageId, expectedMovements: expectedCount, statements };
   }
 }
+
+export type StatementAccountRole = "collection" | "settlement" | "collectionAndSettlement" | "unknown";
 
 export interface StatementReconciliation {
   messageType: "camt.053";
@@ -340,7 +396,7 @@ function expectedView(e: ExpectedMovement) {
 function movementView(m: import("../../adapters/bank/index.js").StatementMovement) {
   return {
     statementId: m.statementId, entryIndex: m.entryIndex, transactionIndex: m.transactionIndex, refs: m.refs, direction: m.direction, status: m.status,
-    amount: m.amountFen !== undefined ? formatFen(m.amountFen) : `${m.amountText} ${m.currency}`.trim(),
+    amount: displayAmount(m.amountText, m.currency, m.amountFen),
     ...(m.amountFen !== undefined ? { amountFen: m.amountFen.toString() } : {}), currency: m.currency, ...(m.bookingDate ? { bookingDate: m.bookingDate } : {}),
   };
 }

@@ -236,6 +236,27 @@ export class BankRepository {
     return result.changes > 0;
   }
 
+  /** Assigned entries whose contribution the ledger refused (the operation failed). */
+  failedAssignments(): { suspenseId: string; operationId: string }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.id, s.operation_id FROM bank_suspense s JOIN operations o ON o.id = s.operation_id
+         WHERE s.status = 'assigned' AND o.state = 'failed' ORDER BY s.created_at, s.id`,
+      )
+      .all() as Row[];
+    return rows.map((r) => ({ suspenseId: r.id, operationId: r.operation_id }));
+  }
+
+  /** An assignment the ledger refused: the entry is open again, with the ledger's reason. */
+  reopenSuspense(id: string, operationId: string, reason: { code: string; zh: string; en: string }, note: string, at: string): void {
+    this.db
+      .prepare(
+        `UPDATE bank_suspense SET status = 'open', operation_id = NULL, resolved_by = NULL, resolved_at = NULL, resolution_note = ?,
+         reason_code = ?, reason_zh = ?, reason_en = ? WHERE id = ? AND status = 'assigned' AND operation_id = ?`,
+      )
+      .run(`${note} (${at})`, reason.code, reason.zh, reason.en, id, operationId);
+  }
+
   // ── payroll files ──
 
   payrollFile(reference: string): PayrollFileRecord | undefined {
@@ -327,6 +348,10 @@ export class BankRepository {
   indexedAccountStatus(accountId: string): string | undefined {
     const r = this.statement("SELECT status FROM idx_accounts WHERE account_id = ?").get(accountId.toLowerCase()) as Row | undefined;
     return r?.status;
+  }
+
+  planExists(plan: string): boolean {
+    return this.statement("SELECT 1 FROM idx_plans WHERE plan = ?").get(plan.toLowerCase()) !== undefined;
   }
 
   accountMember(accountId: string): string | undefined {

@@ -102,7 +102,7 @@ describe("camt.054", () => {
       const result = classifyCamt054Entries(parseCamt054(fixture("camt054.v02.cny.xml")), lookup());
       expect(codes(result.decisions)).to.deep.equal(["personalContribution", "personalContribution"]);
       const [a, b] = result.decisions;
-      expect(a).to.deep.include({ serial: 1n, reference: "PA000000000000000196", amountFen: 120000n, dedupKey: "110012345000526001|NTRY|CNB20261102000000001|0" });
+      expect(a).to.deep.include({ serial: 1n, reference: "PA000000000000000196", amountFen: 120000n, dedupKey: "NTRY|CNB20261102000000001|0" });
       expect(b).to.deep.include({ serial: 2n, amountFen: 8880n, bookedAt: isoToUnixSeconds("2026-11-02T23:59:59+08:00") });
     });
 
@@ -115,7 +115,7 @@ describe("camt.054", () => {
       expect(codes(classifyCamt054Entries(parseCamt054(fixture("camt054.v04.cny.xml")), lookup()).decisions)).to.deep.equal(["personalContribution"]);
       const v12 = classifyCamt054Entries(parseCamt054(fixture("camt054.v12.cny.xml")), lookup()).decisions;
       expect(codes(v12)).to.deep.equal(["personalContribution", "personalContribution"]);
-      expect(v12[0]).to.deep.include({ serial: 1n, amountFen: 100000n, dedupKey: "110012345000526001|TX|CNB20261103000000101T1" });
+      expect(v12[0]).to.deep.include({ serial: 1n, amountFen: 100000n, dedupKey: "TX|CNB20261103000000101T1" });
       expect(v12[1]).to.deep.include({ serial: 2n, amountFen: 250050n, reference: "PA000000000000000293" });
     });
 
@@ -132,7 +132,7 @@ describe("camt.054", () => {
         "personalContribution",
         "personalContribution",
       ]);
-      expect(result.summary).to.deep.equal({ personalContribution: 3, payrollRelease: 0, payrollHeld: 0, duplicate: 0, rejected: 6 });
+      expect(result.summary).to.deep.equal({ personalContribution: 3, payrollRelease: 0, payrollHeld: 0, duplicate: 0, conflict: 0, rejected: 6 });
       for (const d of result.decisions) {
         if (d.kind !== "rejected") continue;
         expect(d.reason.zh, d.reason.code).to.match(/[\u4e00-\u9fff]/);
@@ -155,8 +155,8 @@ describe("camt.054", () => {
 
     it("credits each transaction of a batch entry under the entry reference and its position", () => {
       const result = classifyCamt054Entries(parseCamt054(fixture("camt054.v08.cny.xml")), lookup());
-      expect(result.decisions[7]).to.deep.include({ serial: 4n, amountFen: 30000n, dedupKey: "110012345000526001|NTRY|CNB20261104000000208|0" });
-      expect(result.decisions[8]).to.deep.include({ serial: 5n, amountFen: 50000n, dedupKey: "110012345000526001|NTRY|CNB20261104000000208|1" });
+      expect(result.decisions[7]).to.deep.include({ serial: 4n, amountFen: 30000n, dedupKey: "NTRY|CNB20261104000000208|0" });
+      expect(result.decisions[8]).to.deep.include({ serial: 5n, amountFen: 50000n, dedupKey: "NTRY|CNB20261104000000208|1" });
     });
 
     it("marks the entries an overlapping file repeats as duplicates and credits only the new one", () => {
@@ -200,11 +200,11 @@ describe("camt.054", () => {
       expect(codes(classifyCamt054Entries(parseCamt054(xml), lookup()).decisions)).to.deep.equal(["personalContribution", "duplicate:DUPLICATE"]);
     });
 
-    it("falls back to end-to-end id, amount and date for the key, and refuses a credit with no bank reference", () => {
+    it("falls back to the end-to-end id alone for the key (no amount, date or account), and refuses a credit with no bank reference", () => {
       const withE2e = camt("08", entry({ ref: "", txs: `<NtryDtls><TxDtls><Refs><EndToEndId>E1</EndToEndId></Refs><RmtInf><Ustrd>${formatPensionReference(1n)}</Ustrd></RmtInf></TxDtls></NtryDtls>` }));
       expect(classifyCamt054Entries(parseCamt054(withE2e), lookup()).decisions[0]).to.deep.include({
         kind: "personalContribution",
-        dedupKey: "110012345000526001|E2E|E1|100.00CNY|2026-11-03",
+        dedupKey: "E2E|E1",
       });
       const none = camt("08", entry({ ref: "" }));
       const [d] = classifyCamt054Entries(parseCamt054(none), lookup()).decisions;

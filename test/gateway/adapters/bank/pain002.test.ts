@@ -14,7 +14,7 @@ describe("pain.002", () => {
       const r = parsePain002(fixture("pain002.v03.one-rejected.xml"));
       expect(r).to.deep.include({ version: "001.03", messageId: "CNB-PSR-20261125-0001", originalMessageId: "SETTLE-2026-11-0001", groupStatus: "PART" });
       expect(r.transactions.map((t) => [t.originalEndToEndId, t.status, t.statusLevel, t.outcome])).to.deep.equal([
-        ["PO-2026-11-000001", "ACSC", "transaction", "accepted"],
+        ["PO-2026-11-000001", "ACSC", "transaction", "settled"],
         ["PO-2026-11-000002", "RJCT", "transaction", "rejected"],
       ]);
       expect(r.transactions[1]!.reasons).to.deep.equal([
@@ -27,12 +27,12 @@ describe("pain.002", () => {
       const r = parsePain002(fixture("pain002.v14.group-accepted.xml"));
       expect(r.version).to.equal("001.14");
       expect(r.transactions).to.deep.equal([]);
-      expect(r.wholeMessageStatus).to.deep.equal({ status: "ACSC", outcome: "accepted", reasons: [] });
+      expect(r.wholeMessageStatus).to.deep.equal({ status: "ACSC", outcome: "settled", reasons: [] });
       const applied = applyPain002ToPayouts(r, ["PO-HEIR-000042-1", "PO-HEIR-000042-2", "PO-HEIR-000042-3"]);
       expect(applied.updates.map((u) => [u.payoutId, u.outcome])).to.deep.equal([
-        ["PO-HEIR-000042-1", "accepted"],
-        ["PO-HEIR-000042-2", "accepted"],
-        ["PO-HEIR-000042-3", "accepted"],
+        ["PO-HEIR-000042-1", "settled"],
+        ["PO-HEIR-000042-2", "settled"],
+        ["PO-HEIR-000042-3", "settled"],
       ]);
       expect(applied.notMentioned).to.deep.equal([]);
     });
@@ -52,10 +52,18 @@ describe("pain.002", () => {
       expect(r.transactions[1]!.reasons[0]!.en).to.equal("AM04: insufficient funds");
     });
 
-    it("maps accepted, rejected and pending codes, and an unknown code to pending", () => {
-      expect(["ACCP", "ACSC", "ACSP", "ACTC", "ACWC", "ACCC"].map(paymentOutcome)).to.deep.equal(Array(6).fill("accepted"));
-      expect(["RJCT", "CANC", "BLCK"].map(paymentOutcome)).to.deep.equal(["rejected", "rejected", "rejected"]);
-      expect(["PDNG", "RCVD", "PART", "ZZZZ"].map(paymentOutcome)).to.deep.equal(["pending", "pending", "pending", "pending"]);
+    it("takes only ACSC and ACCC as settled; every other accepted code is interim, RJCT and CANC rejected, the rest pending", () => {
+      expect(["ACSC", "ACCC"].map(paymentOutcome)).to.deep.equal(["settled", "settled"]);
+      expect(["ACTC", "ACCP", "ACSP", "ACWC", "ACFC", "ACWP", "ACIS", "ACPD", "PATC", "PART"].map(paymentOutcome)).to.deep.equal(Array(10).fill("accepted"));
+      expect(["RJCT", "CANC"].map(paymentOutcome)).to.deep.equal(["rejected", "rejected"]);
+      expect(["PDNG", "RCVD", "BLCK", "ZZZZ"].map(paymentOutcome)).to.deep.equal(["pending", "pending", "pending", "pending"]);
+    });
+
+    it("refuses a transaction with an empty TxSts, or with no status at any level, naming the field", () => {
+      const empty = report("03", `<OrgnlPmtInfAndSts><OrgnlPmtInfId>A</OrgnlPmtInfId><TxInfAndSts><OrgnlEndToEndId>PO1</OrgnlEndToEndId><TxSts></TxSts></TxInfAndSts></OrgnlPmtInfAndSts>`);
+      expect(() => parsePain002(empty)).to.throw(BankMessageError, "empty TxSts").with.property("field", "OrgnlPmtInfAndSts.0.TxInfAndSts.0.TxSts");
+      const none = report("03", `<OrgnlPmtInfAndSts><OrgnlPmtInfId>A</OrgnlPmtInfId><TxInfAndSts><OrgnlEndToEndId>PO1</OrgnlEndToEndId></TxInfAndSts></OrgnlPmtInfAndSts>`);
+      expect(() => parsePain002(none)).to.throw(BankMessageError, "no status").with.property("code", "BANK_MESSAGE_INVALID");
     });
 
     it("reports ids that are not in the run as unknown and lists the payouts the report does not mention", () => {

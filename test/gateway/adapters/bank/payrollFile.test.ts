@@ -183,6 +183,27 @@ describe("payroll contribution files", () => {
       expect(result.acceptedLines.map((l) => l.line)).to.deep.equal([7]);
     });
 
+    it("refuses JSON amounts written with a decimal point or an exponent (1e2, 100.0) instead of reading them as fen, naming the literal", () => {
+      const json = fixture("payroll.2026-11.json").toString("utf8")
+        .replace('"wageBaseFen": 1000000, "employerFen": 80000', '"wageBaseFen": 1e6, "employerFen": 80000.0')
+        .replace('"declaredTotalFen": "139200"', '"declaredTotalFen": 1.392e5');
+      const result = parsePayrollFile(json, options("rejectWhole", { format: "json" }));
+      expect(result.status).to.equal("rejected");
+      expect(codesByLine(result)).to.include.members(["1:wageBaseFen:AMOUNT_INVALID", "1:employerFen:AMOUNT_INVALID", "0:declaredTotalFen:HEADER_INVALID"]);
+      const wage = result.errors.find((e) => e.field === "wageBaseFen")!;
+      expect(wage.en).to.equal("wageBaseFen must be a non-negative integer number of fen; 1e6 (a decimal point or an exponent) is not allowed.");
+      expect(result.errors.find((e) => e.field === "employerFen")!.en).to.contain("80000.0");
+      // The integers of the fixture itself are still read.
+      expect(parsePayrollFile(fixture("payroll.2026-11.json"), options("rejectWhole", { format: "json" })).status).to.equal("accepted");
+    });
+
+    it("says a negative amount is negative", () => {
+      const json = fixture("payroll.2026-11.json").toString("utf8").replace('"employeeFen": 2400', '"employeeFen": -2400');
+      const result = parsePayrollFile(json, options("acceptGoodLines", { format: "json" }));
+      const e = result.errors.find((x) => x.field === "employeeFen")!;
+      expect([e.line, e.code, e.en]).to.deep.equal([3, "AMOUNT_INVALID", "employeeFen is negative (-2400); it must be a non-negative integer number of fen."]);
+    });
+
     it("rejects unreadable JSON and a JSON file without lines", () => {
       expect(codesByLine(parsePayrollFile("{", options("rejectWhole", { format: "json" })))).to.deep.equal(["0:file:FILE_UNREADABLE"]);
       const noLines = JSON.stringify({ payrollReference: formatPayrollReference(1n), planId: "P", period: "2026-11", declaredTotalFen: 0, employer: "E" });

@@ -1,0 +1,27 @@
+/** The bank inbox leaves files that may still be being written: *.part, *.tmp, and files modified within the last second. */
+import { expect } from "chai";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { BankInbox } from "../../../../gateway/adapters/bank/inbox.js";
+
+describe("bank inbox folder", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "pension-bank-inbox-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads a file only once it is a second old, and never *.part or *.tmp", async () => {
+    const seen: string[] = [];
+    const inbox = new BankInbox({ dir, intervalMs: 60_000, logger: pino({ level: "silent" }), ingest: async (_c, source) => (seen.push(source), {}) });
+    for (const name of ["a.xml", "b.xml.part", "c.xml.tmp"]) writeFileSync(path.join(dir, name), "<Document/>");
+    expect(await inbox.scan()).to.deep.equal([]);
+    const old = new Date(Date.now() - 2000);
+    for (const name of ["a.xml", "b.xml.part", "c.xml.tmp"]) utimesSync(path.join(dir, name), old, old);
+    const results = await inbox.scan();
+    expect(results.map((r) => r.file)).to.deep.equal(["a.xml"]);
+    expect(seen).to.deep.equal(["inbox:a.xml"]);
+  });
+});
