@@ -42,7 +42,7 @@ import { requireResidentId } from "../../domain/residentId.js";
 import { AppError, ERROR_CATALOG, type ErrorCode } from "../../errors.js";
 import type { OperationRecord } from "../../store/operations.js";
 import type { Caller, ServiceDeps } from "../context.js";
-import type { OperationService } from "../operations.js";
+import { viewOperation, type OperationService, type WriteOutcome } from "../operations.js";
 import { planIdOf } from "../plans.js";
 import { shanghaiTime } from "../time.js";
 import type { HeirVault } from "./heirVault.js";
@@ -175,6 +175,88 @@ export class ClaimService {
     });
     await this.decidePending(this.repo.claim(claimId)!, { final: false });
     return this.view(this.repo.claim(claimId)!, caller);
+  }
+
+  /**
+   * choosePayoutMode (the bank's `POST /v1/accounts/{accountId}/payout-plan`): a benefit claim on the account,
+   * decided by the same rules as {@link submitClaim}. Approved → the payout plan's `startPayout` operation;
+   * review → CLAIM_NEEDS_REVIEW and rejected → CLAIM_RULE_FAILED (details.rule, details.claimId), nothing sent to
+   * the ledger. Refused (CLAIM_ALREADY_OPEN) while another claim on the account is pending or in review. Monthly
+   * months come from the divisor table for the member's age today; `months`, if given, must equal them.
+   */
+  async choosePayoutMode(
+    caller: Caller,
+    input: { accountId: string; event: QualifyingEventName; payoutMode: PayoutModeName; months?: number; amountPerMonth?: bigint },
+    options: { wait?: boolean } = {},
+  ): Promise<WriteOutcome> {
+    const { store } = this.deps;
+    if (caller.idempotency) {
+      const previous = store.idempotency.find(caller.institution, caller.idempotency.key);
+      if (previous) {
+        const claimId = (previous.response as { claimId?: string } | null)?.claimId;
+        if (previous.requestHash !== caller.idempotency.requestHash || !claimId) {
+          throw new AppError("IDEMPOTENCY_KEY_REUSED", ERROR_CATALOG.IDEMPOTENCY_KEY_REUSED.en, { field: "Idempotency-Key" });
+        }
+        return this.payoutPlanOutcome(this.repo.claim(claimId)!, options);
+      }
+    }
+    const accountId = input.accountId.toLowerCase();
+    const snapshot = await this.deps.ledger.getAccount(accountId);
+    if (!snapshot) throw new AppError("ACCOUNT_UNKNOWN", ERROR_CATALOG.ACCOUNT_UNKNOWN.en, { field: "accountId" });
+    const holder = store.members.byPseudonym(snapshot.member);
+    if (!holder) throw new AppError("MEMBER_NOT_FOUND", ERROR_CATALOG.MEMBER_NOT_FOUND.en, { field: "accountId" });
+    if (input.payoutMode === "monthly" && input.months !== undefined) {
+      const age = ageInWholeYears(requireResidentId(holder.residentId).birthDate, shanghaiDate(this.deps.clock()));
+      if (hasMonthsDivisor(age) && input.months !== monthsDivisor(age)) {
+        throw new AppError("VALIDATION_FAILED", `months must be ${monthsDivisor(age)}, the months-divisor table's figure for the member's age ${age} (or be left out); got ${input.months}.`, {
+          field: "months", details: { expected: monthsDivisor(age), age, got: input.months },
+        });
+      }
+    }
+    // An attestation still on its way to the ledger is waited for (bounded), so the rules see it.
+    const notification = this.repo.activeNotification(snapshot.member, input.event);
+    const attestationOp = notification?.operationId ? store.operations.get(notification.operationId) : undefined;
+    if (attestationOp && (attestationOp.state === "pending" || attestationOp.state === "submitted")) {
+      await this.deps.pipeline.waitForFinal(attestationOp.id, this.deps.waitTimeoutMs);
+    }
+    const now = this.now();
+    const claimId = randomUUID();
+    store.transaction(() => {
+      const open = this.repo.openClaimOf(accountId);
+      if (open) {
+        throw new AppError("CLAIM_ALREADY_OPEN", `${ERROR_CATALOG.CLAIM_ALREADY_OPEN.en} (claim ${open.id}, status: ${open.status})`, {
+          field: "accountId", details: { claimId: open.id, status: open.status },
+        });
+      }
+      this.repo.insertClaim(
+        {
+          id: claimId, kind: "benefit", member: snapshot.member, accountId, planCode: snapshot.kind === "EnterpriseAnnuity" ? snapshot.plan : null,
+          event: input.event, payoutMode: input.payoutMode, parameter: input.amountPerMonth?.toString() ?? null, status: "pending", rule: null,
+          message: null, messageZh: null, decidedBy: null, evidenceHash: null, operationId: null, attestedAt: null, submittedAt: now, decidedAt: null,
+        },
+        now,
+      );
+      if (caller.idempotency) {
+        store.idempotency.save({ institution: caller.institution, key: caller.idempotency.key, requestHash: caller.idempotency.requestHash, response: { claimId } });
+      }
+    });
+    await this.decidePending(this.repo.claim(claimId)!, { final: false });
+    return this.payoutPlanOutcome(this.repo.claim(claimId)!, options);
+  }
+
+  /** choosePayoutMode's answer for a claim: its payout-plan operation, or the rule that stopped it. */
+  private async payoutPlanOutcome(claim: ClaimRow, options: { wait?: boolean }): Promise<WriteOutcome> {
+    const details = { rule: claim.rule, messageZh: claim.messageZh, claimId: claim.id };
+    if (claim.status === "rejected") throw new AppError("CLAIM_RULE_FAILED", `${claim.message} (${claim.rule})`, { details });
+    if (claim.status === "review") throw new AppError("CLAIM_NEEDS_REVIEW", `${claim.message} (${claim.rule})`, { details });
+    if (!claim.operationId) {
+      throw new AppError("CHAIN_UNAVAILABLE", "The attestation this payout plan rests on is not yet confirmed on the ledger; the claim is pending and is decided by the next sweep (details.claimId).", {
+        details: { claimId: claim.id },
+      });
+    }
+    let op = this.deps.store.operations.get(claim.operationId)!;
+    if (options.wait && op.state !== "succeeded" && op.state !== "failed") op = await this.deps.pipeline.waitForFinal(op.id, this.deps.waitTimeoutMs);
+    return { operation: viewOperation(op), final: op.state === "succeeded" || op.state === "failed" };
   }
 
   /** Runs the rules on a pending claim; `final` (before a settlement) turns "still waiting" into manual review. */

@@ -167,6 +167,15 @@ export class ClaimsRepository {
       .map((r) => fromRow<ClaimRow>(r)!);
   }
 
+  /** A benefit claim on the account still waiting for a decision (pending or in manual review). */
+  openClaimOf(accountId: string): ClaimRow | undefined {
+    return fromRow(
+      this.db
+        .prepare("SELECT * FROM claims WHERE kind = 'benefit' AND account_id = ? AND status IN ('pending', 'review') ORDER BY created_at LIMIT 1")
+        .get(accountId.toLowerCase()) as Record<string, unknown>,
+    );
+  }
+
   inheritanceClaimOf(accountId: string): ClaimRow | undefined {
     return fromRow(
       this.db
