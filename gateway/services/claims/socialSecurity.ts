@@ -78,6 +78,19 @@ const CORRECTED = encodeBytes32String("CORRECTED");
 type Rejection = { field: string; reason: string };
 
 export class SocialSecurityService {
+  /**
+   * Records are checked and written one at a time across requests and the inbox: the checks (same hash, same
+   * certificate, a live attestation of the event) read the database, then await the chain, then write, so two
+   * requests carrying the same record — or two certificates of one event — must not interleave between them.
+   */
+  private recordQueue: Promise<unknown> = Promise.resolve();
+
+  private oneAtATime<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.recordQueue.then(step, step);
+    this.recordQueue = run.catch(() => undefined);
+    return run;
+  }
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly operations: OperationService,
@@ -100,7 +113,7 @@ export class SocialSecurityService {
         records.push({ line: result.line, outcome: "rejected", field: result.field, reason: result.reason });
         continue;
       }
-      records.push(await this.ingestRecord(result.line, result.record, source, now));
+      records.push(await this.oneAtATime(() => this.ingestRecord(result.line, result.record, source, now)));
     }
     if (options.wait) await this.awaitOperations(records);
     const counts = { received: records.length, recorded: 0, corrected: 0, duplicate: 0, rejected: 0 };

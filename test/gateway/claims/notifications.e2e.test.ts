@@ -173,6 +173,35 @@ describe("ingestSocialSecurityNotifications (real chain and database)", function
     expect(again.records[0]).not.to.have.property("reason");
   });
 
+  it("records the same notification sent five times at once exactly once, the others duplicates", async () => {
+    const member = residentIdOf("1958-05-05", "male", 31);
+    await openFundedAccount(stack, member, "卫三一", "6222020200112233431", [10_000]);
+    const record = { residentId: member, eventType: "retirement", effectiveDate: "2018-06-01", certificateNumber: "SH-TX-2018-0031", issuingOffice: OFFICE, gender: "male" };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => post(record)));
+    expect(responses.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200]);
+    const outcomes = responses.map((r) => r.body.records[0].outcome).sort();
+    expect(outcomes).to.deep.equal(["duplicate", "duplicate", "duplicate", "duplicate", "recorded"]);
+    const recorded = responses.find((r) => r.body.records[0].outcome === "recorded")!.body.records[0];
+    expect(recorded.state).to.equal("succeeded");
+    expect((await chain.eligibilityOf(pseudonym(member), QUALIFYING_EVENT_CODE.retirement)).evidenceHash).to.equal(hashOf(record));
+  });
+
+  it("records one of four different certificates of the same event sent at once and rejects the others, none recorded with a failed operation", async () => {
+    const member = residentIdOf("1958-07-07", "male", 32);
+    await openFundedAccount(stack, member, "蒋三二", "6222020200112233432", [10_000]);
+    const records = [1, 2, 3, 4].map((n) => ({
+      residentId: member, eventType: "lossOfWorkCapacity", effectiveDate: `2024-0${n}-01`, certificateNumber: `SH-LD-2024-003${n}`, issuingOffice: OFFICE,
+    }));
+    const responses = await Promise.all(records.map((r) => post(r)));
+    const reports = responses.map((r) => expectStatus(r, 200, "ingest").records[0]);
+    expect(reports.map((r) => r.outcome).sort()).to.deep.equal(["recorded", "rejected", "rejected", "rejected"]);
+    const winner = reports.find((r) => r.outcome === "recorded");
+    expect(winner.state).to.equal("succeeded");
+    for (const loser of reports.filter((r) => r.outcome === "rejected")) expect(loser).to.include({ field: "eventType" }).and.not.have.property("operationId");
+    const winningRecord = records.find((r) => r.certificateNumber === winner.certificateNumber)!;
+    expect((await chain.eligibilityOf(pseudonym(member), QUALIFYING_EVENT_CODE.lossOfWorkCapacity)).evidenceHash).to.equal(hashOf(winningRecord));
+  });
+
   it("processes inbox files: a batch to processed/ with its report, an unusable file to rejected/", async () => {
     const member = residentIdOf("1957-01-20", "male", 16);
     await openFundedAccount(stack, member, "冯十二", "6222020200112233416", [10_000]);
