@@ -24,7 +24,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { accountIdOf } from "../../chain/ledgerInterface.js";
 import { formatFen } from "../../domain/money.js";
-import { requireResidentId } from "../../domain/residentId.js";
+import { parseResidentId, requireResidentId } from "../../domain/residentId.js";
 import { PERSONAL_PENSION_ANNUAL_CAP_FEN } from "../../domain/taxSaving.js";
 import { AppError, ERROR_CATALOG } from "../../errors.js";
 import { canonicalJson } from "../../store/json.js";
@@ -122,6 +122,9 @@ export class TaxService {
     void caller;
     this.requireYear(input.year);
     const id = requireResidentId(input.residentId, { today: this.deps.clock() });
+    if (!this.deps.store.members.byResidentId(id.id) && this.repo.heirsByLookup(this.heirVault.idLookup(id.id)).length === 0) {
+      throw new AppError("MEMBER_NOT_FOUND", `${ERROR_CATALOG.MEMBER_NOT_FOUND.en} (neither a member nor a registered heir)`, { field: "residentId" });
+    }
     const member = this.deps.store.members.pseudonymOf(id.id);
     // The figures come from the index and the ledger section from the chain: both must describe the same block.
     const indexedBlock = await this.indexAtHead();
@@ -224,7 +227,12 @@ export class TaxService {
     add("certificateHash", hash === certificate.certificateHash, "the certificate's content does not match its hash (altered)");
     add("seal", this.heirVault.seal("tax-certificate", certificate.certificateHash) === certificate.seal, "the seal was not made by this gateway for this hash");
 
-    const parsedId = requireResidentId(certificate.taxpayer.residentId, { field: "certificate.taxpayer.residentId" });
+    const taxpayerId = parseResidentId(certificate.taxpayer.residentId, this.deps.clock());
+    if (!taxpayerId.ok) {
+      add("taxpayer.residentId", false, `not a valid resident ID number (${taxpayerId.check}): ${taxpayerId.message}`);
+      return { valid: false, checks };
+    }
+    const parsedId = taxpayerId.value;
     const member = this.deps.store.members.pseudonymOf(parsedId.id);
     const accountId = accountIdOf(member).toLowerCase();
     const heirRefs = new Set(this.repo.heirsByLookup(this.heirVault.idLookup(parsedId.id)).map((h) => h.heirRef));

@@ -152,6 +152,27 @@ describe("tax bureau, access and calculators (real chain and database)", functio
       expect(failed(await verify(unpaid))).to.deep.equal(["seal", "payouts.complete"]);
     });
 
+    it("refuses an operation count beyond uint256 with 400 naming ledger.operationCount, and answers valid:false for a taxpayer ID with a bad check character", async () => {
+      const certificate = await certificateOf(taxpayer);
+      for (const operationCount of ["9".repeat(80), (2n ** 256n).toString()]) {
+        const response = await stack.api("auditor", "POST", "/v1/tax/certificates/verification", { ...certificate, ledger: { ...certificate.ledger, operationCount } });
+        expect(response.status, operationCount).to.equal(400);
+        expect(response.body).to.include({ code: "VALIDATION_FAILED", field: "ledger.operationCount" });
+      }
+      const badCheck = taxpayer.slice(0, 17) + (taxpayer[17] === "0" ? "1" : "0");
+      const result = await verify({ ...certificate, taxpayer: { residentId: badCheck } });
+      expect(result.valid).to.equal(false);
+      const check = result.checks.find((c: { check: string }) => c.check === "taxpayer.residentId");
+      expect(check).to.include({ ok: false });
+      expect(check.detail).to.contain("checkCharacter");
+    });
+
+    it("refuses a certificate for a valid ID number that is neither a member nor an heir with 404 MEMBER_NOT_FOUND", async () => {
+      const response = await stack.api("taxBureau", "POST", "/v1/tax/certificates", { residentId: residentIdOf("1988-08-08", "female", 98), year });
+      expect(response.status).to.equal(404);
+      expect(response.body).to.include({ code: "MEMBER_NOT_FOUND", field: "residentId" });
+    });
+
     it("rejects a year before personal pension or after this year, and a bad ID number, naming the field", async () => {
       for (const bad of [2021, year + 1]) {
         const response = await stack.api("taxBureau", "POST", "/v1/tax/certificates", { residentId: taxpayer, year: bad });
