@@ -202,6 +202,16 @@ describe("ingestSocialSecurityNotifications (real chain and database)", function
     expect((await chain.eligibilityOf(pseudonym(member), QUALIFYING_EVENT_CODE.lossOfWorkCapacity)).evidenceHash).to.equal(hashOf(winningRecord));
   });
 
+  it("rejects a batch element that is not an object on its own (field record) and processes the rest, as the inbox does", async () => {
+    const member = residentIdOf("1958-03-03", "male", 33);
+    await openFundedAccount(stack, member, "沈三三", "6222020200112233433", [10_000]);
+    const record = { residentId: member, eventType: "retirement", effectiveDate: "2018-04-01", certificateNumber: "SH-TX-2018-0033", issuingOffice: OFFICE, gender: "male" };
+    const report = expectStatus(await post(["notanobject", record, null, 7]), 200, "ingest");
+    expect(report.counts).to.deep.equal({ received: 4, recorded: 1, corrected: 0, duplicate: 0, rejected: 3 });
+    for (const line of [1, 3, 4]) expect(report.records.find((r: { line: number }) => r.line === line)).to.include({ outcome: "rejected", field: "record" });
+    expect(report.records.find((r: { line: number }) => r.line === 2)).to.include({ outcome: "recorded", state: "succeeded" });
+  });
+
   it("processes inbox files: a batch to processed/ with its report, an unusable file to rejected/", async () => {
     const member = residentIdOf("1957-01-20", "male", 16);
     await openFundedAccount(stack, member, "冯十二", "6222020200112233416", [10_000]);
@@ -236,7 +246,7 @@ describe("ingestSocialSecurityNotifications (real chain and database)", function
     expect(badHeader.body).to.include({ code: "VALIDATION_FAILED", field: "file" });
     const empty = await post([]);
     expect(empty.status).to.equal(400);
-    expect(empty.body.code).to.equal("VALIDATION_FAILED");
+    expect(empty.body).to.include({ code: "VALIDATION_FAILED", field: "file" });
     const before = await stack.footprint();
     for (const institution of ["bank", "taxBureau", "auditor", "operator"] as const) {
       const refused = await stack.api(institution, "POST", "/v1/social-security/notifications", [{ residentId: "x" }]);
