@@ -212,6 +212,37 @@ describe("ingestSocialSecurityNotifications (real chain and database)", function
     expect(report.records.find((r: { line: number }) => r.line === 2)).to.include({ outcome: "recorded", state: "succeeded" });
   });
 
+  it("refuses a GBK-encoded CSV over HTTP and in the inbox, naming the file, and puts nothing on chain", async () => {
+    const member = residentIdOf("1958-02-02", "male", 34);
+    await openFundedAccount(stack, member, "韩三四", "6222020200112233434", [10_000]);
+    // "上海" in GBK is 0xC9CF 0xBAA3: not UTF-8.
+    const gbk = Buffer.concat([
+      Buffer.from(`residentId,eventType,effectiveDate,certificateNumber,issuingOffice,gender\n${member},retirement,2018-04-01,SH-TX-2018-0034,`),
+      Buffer.from([0xc9, 0xcf, 0xba, 0xa3]),
+      Buffer.from(",male\n"),
+    ]);
+    const before = await stack.footprint();
+    for (const contentType of ["text/csv", "text/csv; charset=gbk"]) {
+      const response = await fetch(`${stack.gateway.url}/v1/social-security/notifications?wait=true`, {
+        method: "POST", headers: { authorization: `Bearer ${stack.tokens.socialSecurity}`, "content-type": contentType }, body: gbk,
+      });
+      const body = (await response.json()) as { code: string; field: string; message: string };
+      expect(response.status, contentType).to.equal(400);
+      expect(body).to.include({ code: "VALIDATION_FAILED", field: "file" });
+      expect(body.message).to.contain("not UTF-8");
+    }
+    const inbox = socialSecurityInboxDir(stack.config.dataDir);
+    mkdirSync(inbox, { recursive: true });
+    writeFileSync(path.join(inbox, "gbk.csv.part"), gbk);
+    renameSync(path.join(inbox, "gbk.csv.part"), path.join(inbox, "gbk.csv"));
+    const reportFile = path.join(inbox, "rejected", "gbk.csv.report.json");
+    for (let i = 0; i < 150 && !existsSync(reportFile); i++) await new Promise((r) => setTimeout(r, 100));
+    const report = JSON.parse(readFileSync(reportFile, "utf8"));
+    expect(report.error).to.include({ code: "VALIDATION_FAILED", field: "file" });
+    expect(await stack.footprint()).to.deep.equal(before);
+    expect((await chain.eligibilityOf(pseudonym(member), QUALIFYING_EVENT_CODE.retirement)).active).to.equal(false);
+  });
+
   it("processes inbox files: a batch to processed/ with its report, an unusable file to rejected/", async () => {
     const member = residentIdOf("1957-01-20", "male", 16);
     await openFundedAccount(stack, member, "冯十二", "6222020200112233416", [10_000]);
