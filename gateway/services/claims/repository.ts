@@ -238,6 +238,24 @@ export class ClaimsRepository {
       .map((r) => ({ accountId: r.account_id, plan: r.plan, kind: r.kind, status: r.status }));
   }
 
+  /** The annuity accounts the gateway enrolled the member in (its enrolMember operations not refused by the ledger). */
+  enrolledPlansOf(member: string): string[] {
+    return (this.db
+      .prepare("SELECT DISTINCT json_extract(request_json, '$.plan') AS plan FROM operations WHERE kind = 'enrolMember' AND state != 'failed' AND lower(json_extract(request_json, '$.member')) = ?")
+      .all(member.toLowerCase()) as { plan: string }[]).map((r) => r.plan.toLowerCase());
+  }
+
+  /** Whether a settlement run reference is taken: by an operation not refused by the ledger, or a run on chain. */
+  settlementRunRefUsed(runRef: string): boolean {
+    const ref = runRef.toLowerCase();
+    return this.db
+      .prepare(
+        `SELECT 1 FROM operations WHERE kind = 'settlePayouts' AND state != 'failed' AND lower(json_extract(request_json, '$.runRef')) = ?
+         UNION ALL SELECT 1 FROM idx_settlement_runs WHERE lower(run_ref) = ? LIMIT 1`,
+      )
+      .get(ref, ref) !== undefined;
+  }
+
   /** Payouts settled on an account (the index's PayoutSettled events), oldest first. */
   payoutsOfAccount(accountId: string): IndexedPayout[] {
     return (this.db

@@ -25,6 +25,7 @@ import {
   type NotificationParseResult,
   type SocialSecurityNotification,
 } from "../../adapters/socialsecurity/notifications.js";
+import { accountIdOf } from "../../chain/ledgerInterface.js";
 import { PERSONAL_ONLY_EVENTS_IN_FORCE_FROM, PERSONAL_PENSION_ONLY_EVENTS, QUALIFYING_EVENT_CODE } from "../../domain/ledgerTypes.js";
 import { statutoryRetirement } from "../../domain/retirementAge.js";
 import { parseResidentId } from "../../domain/residentId.js";
@@ -152,7 +153,7 @@ export class SocialSecurityService {
 
     const member = store.members.byResidentId(record.residentId);
     const pseudonym = store.members.pseudonymOf(record.residentId);
-    const accounts = member ? this.repo.accountsOfMember(pseudonym) : [];
+    const accounts = member ? await this.accountsOf(pseudonym) : [];
     if (!member || accounts.length === 0) return reject({ field: "residentId", reason: "unknown member: no pension account at this bank" });
 
     const eventCode = QUALIFYING_EVENT_CODE[record.eventType];
@@ -233,6 +234,25 @@ export class SocialSecurityService {
       report.inheritanceClaimIds = this.openInheritanceClaims(pseudonym, accounts, hash, now);
     }
     return report;
+  }
+
+  /**
+   * The member's accounts as the ledger has them now — not as the event index has them, which may lag behind an
+   * account opened a moment ago: the personal account, the annuity accounts the gateway enrolled the member in,
+   * and any others the index knows, each read from the chain.
+   */
+  private async accountsOf(pseudonym: string): Promise<{ accountId: string; plan: string; kind: string; status: string; balance: bigint }[]> {
+    const candidates = new Set([
+      accountIdOf(pseudonym).toLowerCase(),
+      ...this.repo.enrolledPlansOf(pseudonym).map((plan) => accountIdOf(pseudonym, plan).toLowerCase()),
+      ...this.repo.accountsOfMember(pseudonym).map((a) => a.accountId.toLowerCase()),
+    ]);
+    const accounts = [];
+    for (const accountId of candidates) {
+      const snapshot = await this.deps.ledger.getAccount(accountId);
+      if (snapshot) accounts.push({ accountId, plan: snapshot.plan, kind: snapshot.kind, status: snapshot.status, balance: snapshot.balance });
+    }
+    return accounts;
   }
 
   /** A notification that stands: its attestation not refused by the ledger, and not (successfully) revoked. */

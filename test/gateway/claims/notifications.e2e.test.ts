@@ -243,6 +243,25 @@ describe("ingestSocialSecurityNotifications (real chain and database)", function
     expect((await chain.eligibilityOf(pseudonym(member), QUALIFYING_EVENT_CODE.retirement)).active).to.equal(false);
   });
 
+  it("knows a member whose account was opened a moment ago, while the event index lags behind", async () => {
+    const member = residentIdOf("1958-01-11", "male", 35);
+    const annuityMember = residentIdOf("1976-01-12", "female", 36);
+    expectStatus(await stack.api("operator", "POST", "/v1/plans?wait=true", { planCode: "EA-LAG-1", employerCode: "91310000MA1FL0TEST", vestingBpsByYear: [10000] }), 200, "plan");
+    await stack.gateway.listener.stop();
+    try {
+      expectStatus(await stack.api("bank", "POST", "/v1/personal-accounts?wait=true", { residentId: member, name: "杨三五", bankCard: "6222020200112233435" }), 200, "open");
+      expectStatus(await stack.api("bank", "POST", "/v1/plans/EA-LAG-1/members?wait=true", { residentId: annuityMember, name: "朱三六", serviceStart: "2020-01-01" }), 200, "enrol");
+      const report = expectStatus(await post([
+        { residentId: member, eventType: "retirement", effectiveDate: "2018-02-01", certificateNumber: "SH-TX-2018-0035", issuingOffice: OFFICE, gender: "male" },
+        { residentId: annuityMember, eventType: "lossOfWorkCapacity", effectiveDate: "2024-02-01", certificateNumber: "SH-LD-2024-0036", issuingOffice: OFFICE },
+      ]), 200, "ingest");
+      expect(report.records.map((r: { outcome: string }) => r.outcome)).to.deep.equal(["recorded", "recorded"]);
+      expect(report.records.map((r: { state: string }) => r.state)).to.deep.equal(["succeeded", "succeeded"]);
+    } finally {
+      stack.gateway.listener.start();
+    }
+  });
+
   it("processes inbox files: a batch to processed/ with its report, an unusable file to rejected/", async () => {
     const member = residentIdOf("1957-01-20", "male", 16);
     await openFundedAccount(stack, member, "冯十二", "6222020200112233416", [10_000]);
