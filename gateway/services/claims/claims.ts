@@ -47,6 +47,7 @@ import { planIdOf } from "../plans.js";
 import { shanghaiTime } from "../time.js";
 import type { HeirVault } from "./heirVault.js";
 import type { LedgerEvidencePort } from "./ledgerEvidence.js";
+import { NOTHING_TO_INHERIT } from "./socialSecurity.js";
 import type { ClaimRow, ClaimsRepository } from "./repository.js";
 
 // The core's call table has no registerHeirs yet: add it here (BANK_ROLE; applied once HeirsRegistered is logged).
@@ -436,6 +437,7 @@ export class ClaimService {
       heirs,
     });
     if (decision.outcome === "reject") {
+      if (decision.rule === "ZERO_BALANCE" && existing?.status === "awaitingHeirs") this.closeEmptyInheritance(existing);
       const code: ErrorCode =
         decision.rule === "HEIR_SHARES_INVALID" ? "HEIR_SHARES_INVALID"
         : decision.rule === "ACCOUNT_NOT_FOUND" ? "ACCOUNT_NOT_FOUND"
@@ -485,6 +487,19 @@ export class ClaimService {
     return this.view(this.repo.claim(claimId)!, caller);
   }
 
+  /** Whether a settlement run reference (keccak of `run:<reference>`) is already taken (the settlement hook's check). */
+  settlementRunRefUsed(runRef: string): boolean {
+    return this.repo.settlementRunRefUsed(runRef);
+  }
+
+  /** An inheritance claim on an account with no balance: nothing to inherit, decided by the rules (ZERO_BALANCE). */
+  private closeEmptyInheritance(claim: ClaimRow): void {
+    const now = this.now();
+    this.repo.updateClaim(claim.id, {
+      status: "rejected", rule: "ZERO_BALANCE", message: NOTHING_TO_INHERIT.en, messageZh: NOTHING_TO_INHERIT.zh, decidedBy: "rules", decidedAt: now,
+    }, now);
+  }
+
   /** The creditor of a settled payout for the payment instruction: the member, or an heir (decrypted). */
   payeeOf(payee: string): { kind: "member" | "heir"; name: string | null; bankCard: string | null } | undefined {
     const member = this.deps.store.members.byPseudonym(payee);
@@ -530,7 +545,7 @@ export class ClaimService {
    * claims in review and inheritances still waiting for heirs are escalated; and the run waits (up to the write
    * timeout) until every approved payout plan is on chain and indexed, so this run pays it.
    */
-  async beforeSettlement(): Promise<{ decided: number; escalated: number; notReady: number }> {
+  async beforeSettlement(options: { escalate?: boolean } = {}): Promise<{ decided: number; escalated: number; notReady: number }> {
     const pending = this.repo.claimsWithStatus("pending");
     for (const claim of pending) {
       const notification = this.repo.activeNotification(claim.member, claim.event);
@@ -538,8 +553,16 @@ export class ClaimService {
       await this.decidePending(this.repo.claim(claim.id)!, { final: true });
     }
     const now = this.now();
-    const waiting = this.repo.claimsWithStatus("review", "awaitingHeirs");
-    for (const claim of waiting) this.repo.escalate(claim.id, now);
+    const waiting: ClaimRow[] = [];
+    for (const claim of this.repo.claimsWithStatus("review", "awaitingHeirs")) {
+      // An inheritance whose account has (come to have) no balance has nothing to wait for: decided, not escalated.
+      if (claim.status === "awaitingHeirs" && ((await this.deps.ledger.getAccount(claim.accountId))?.balance ?? 0n) === 0n) {
+        this.closeEmptyInheritance(claim);
+        continue;
+      }
+      waiting.push(claim);
+    }
+    if (options.escalate !== false) for (const claim of waiting) this.repo.escalate(claim.id, now);
 
     const approved = this.repo.claimsAwaitingFirstPayment().filter((c) => c.operationId);
     const ops = await Promise.all(approved.map((c) => this.deps.pipeline.waitForFinal(c.operationId!, this.deps.waitTimeoutMs)));
@@ -549,7 +572,7 @@ export class ClaimService {
     const ready = (_c: ClaimRow, op: OperationRecord) => op.state !== "succeeded" || (op.blockNumber ?? Infinity) <= indexedBlock();
     while (approved.some((c, i) => !ready(c, ops[i]!)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await this.refresh();
-    return { decided: pending.length, escalated: waiting.length, notReady: approved.filter((c, i) => !ready(c, ops[i]!)).length };
+    return { decided: pending.length, escalated: options.escalate === false ? 0 : waiting.length, notReady: approved.filter((c, i) => !ready(c, ops[i]!)).length };
   }
 
   // ───────────────────────────── views ─────────────────────────────

@@ -78,6 +78,12 @@ const CORRECTED = encodeBytes32String("CORRECTED");
 
 type Rejection = { field: string; reason: string };
 
+/** An inheritance claim on an account with no balance: decided at once, nothing is registered or paid. */
+export const NOTHING_TO_INHERIT = {
+  en: `${CLAIM_RULES.ZERO_BALANCE.en} Nothing to inherit: no heirs need to be registered.`,
+  zh: `${CLAIM_RULES.ZERO_BALANCE.zh}无可继承余额，无需登记继承人。`,
+};
+
 export class SocialSecurityService {
   /**
    * Records are checked and written one at a time across requests and the inbox: the checks (same hash, same
@@ -270,7 +276,12 @@ export class SocialSecurityService {
     return { rule: "RETIREMENT_BELOW_STATUTORY_AGE", message: rule.en, messageZh: rule.zh, statutoryRetirementDate: statutory.retirementDate };
   }
 
-  private openInheritanceClaims(member: string, accounts: { accountId: string; plan: string; status: string }[], hash: string, now: Date): string[] {
+  /**
+   * One inheritance claim per account of the deceased that is not closed. An annuity account's claim is labelled
+   * with its plan's ledger id (the gateway does not keep plan codes). An account with no balance leaves nothing to
+   * inherit: its claim is decided at once (rejected, ZERO_BALANCE) instead of waiting for heirs forever.
+   */
+  private openInheritanceClaims(member: string, accounts: { accountId: string; plan: string; kind: string; status: string; balance: bigint }[], hash: string, now: Date): string[] {
     const ids: string[] = [];
     for (const account of accounts) {
       if (account.status === "Closed") continue;
@@ -280,11 +291,13 @@ export class SocialSecurityService {
         continue;
       }
       const id = randomUUID();
+      const empty = account.balance <= 0n;
       this.repo.insertClaim(
         {
-          id, kind: "inheritance", member, accountId: account.accountId, planCode: null, event: "death", payoutMode: null, parameter: null,
-          status: "awaitingHeirs", rule: null, message: null, messageZh: null, decidedBy: null, evidenceHash: hash, operationId: null,
-          attestedAt: null, submittedAt: now.toISOString(), decidedAt: null,
+          id, kind: "inheritance", member, accountId: account.accountId, planCode: account.kind === "EnterpriseAnnuity" ? account.plan : null, event: "death",
+          payoutMode: null, parameter: null, status: empty ? "rejected" : "awaitingHeirs", rule: empty ? "ZERO_BALANCE" : null,
+          message: empty ? NOTHING_TO_INHERIT.en : null, messageZh: empty ? NOTHING_TO_INHERIT.zh : null, decidedBy: empty ? "rules" : null,
+          evidenceHash: hash, operationId: null, attestedAt: null, submittedAt: now.toISOString(), decidedAt: empty ? now.toISOString() : null,
         },
         now.toISOString(),
       );

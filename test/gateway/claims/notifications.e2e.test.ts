@@ -11,6 +11,7 @@ import { socialSecurityInboxDir } from "../../../gateway/adapters/socialsecurity
 import { evidenceHash, validateNotification } from "../../../gateway/adapters/socialsecurity/notifications.js";
 import { readDeployment } from "../../../gateway/bootstrap/deploymentRecord.js";
 import { QUALIFYING_EVENT_CODE } from "../../../gateway/domain/ledgerTypes.js";
+import { planIdOf } from "../../../gateway/services/plans.js";
 import { createLedgerEvidenceReader, type LedgerEvidencePort } from "../../../gateway/services/claims/ledgerEvidence.js";
 import { cstToday, expectStatus, openFundedAccount, residentIdOf, startClaimsStack, type ClaimsStack } from "./stack.js";
 
@@ -260,6 +261,32 @@ describe("ingestSocialSecurityNotifications (real chain and database)", function
     } finally {
       stack.gateway.listener.start();
     }
+  });
+
+  it("labels the inheritance claim of an annuity account with its plan and decides a zero-balance one at once; a refused settlement run escalates nothing", async () => {
+    const member = residentIdOf("1950-05-15", "male", 37);
+    const personalAccount = await openFundedAccount(stack, member, "秦三七", "6222020200112233437", [10_000]);
+    await enrolInAnnuityPlan(member, "EA-DEATH-1");
+    const report = expectStatus(await post({ residentId: member, eventType: "death", effectiveDate: "2026-01-05", certificateNumber: "SH-SW-2026-0037", issuingOffice: OFFICE }), 200, "death");
+    expect(report.records[0]).to.include({ outcome: "recorded", state: "succeeded" });
+    const claims = await Promise.all(report.records[0].inheritanceClaimIds.map(async (id: string) => expectStatus(await stack.api("bank", "GET", `/v1/claims/${id}`), 200, "claim")));
+    expect(claims).to.have.length(2);
+    const personal = claims.find((c) => c.accountId === personalAccount)!;
+    const annuity = claims.find((c) => c.accountId !== personalAccount)!;
+    expect(personal).to.include({ plan: "personal", status: "awaitingHeirs" });
+    expect(annuity).to.include({ plan: planIdOf("EA-DEATH-1"), status: "rejected" });
+    expect(annuity.decision).to.include({ by: "rules", rule: "ZERO_BALANCE" });
+    expect(annuity.times.decidedAt).to.be.a("string");
+
+    const runReference = `refused-run-${Date.now()}`;
+    expectStatus(await stack.api("keeper", "POST", "/v1/settlement-runs?wait=true", { runReference }), 200, "run");
+    const afterRun = expectStatus(await stack.api("bank", "GET", `/v1/claims/${personal.claimId}`), 200, "claim");
+    expect(afterRun.escalations).to.equal(1);
+    const again = await stack.api("keeper", "POST", "/v1/settlement-runs?wait=true", { runReference });
+    expect(again.status).to.equal(409);
+    expect(again.body.code).to.equal("SETTLEMENT_RUN_ALREADY_USED");
+    expect(expectStatus(await stack.api("bank", "GET", `/v1/claims/${personal.claimId}`), 200, "claim").escalations).to.equal(1);
+    expect(expectStatus(await stack.api("bank", "GET", `/v1/claims/${annuity.claimId}`), 200, "claim")).to.include({ status: "rejected", escalations: 0 });
   });
 
   it("processes inbox files: a batch to processed/ with its report, an unusable file to rejected/", async () => {
