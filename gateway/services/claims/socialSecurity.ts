@@ -31,6 +31,7 @@ import { statutoryRetirement } from "../../domain/retirementAge.js";
 import { parseResidentId } from "../../domain/residentId.js";
 import { CLAIM_RULES } from "../../domain/claimRules.js";
 import type { OperationState } from "../../store/operations.js";
+import { ERROR_CATALOG } from "../../errors.js";
 import type { Caller, ServiceDeps } from "../context.js";
 import type { OperationService } from "../operations.js";
 import { cstMidnightSeconds, shanghaiTime } from "../time.js";
@@ -77,6 +78,11 @@ const SOCIAL_SECURITY: Caller = { institution: "socialSecurity", role: "SOCIAL_S
 const CORRECTED = encodeBytes32String("CORRECTED");
 
 type Rejection = { field: string; reason: string };
+
+const IN_USE: Rejection = {
+  field: "correctsCertificateNumber",
+  reason: "the corrected attestation cannot be revoked: a payout has started on it (ELIGIBILITY_IN_USE)",
+};
 
 /** An inheritance claim on an account with no balance: decided at once, nothing is registered or paid. */
 export const NOTHING_TO_INHERIT = {
@@ -179,6 +185,12 @@ export class SocialSecurityService {
         return reject({ field: "correctsCertificateNumber", reason: "no earlier certificate with this number for this member" });
       }
       if (!this.live(corrected)) return reject({ field: "correctsCertificateNumber", reason: "the corrected certificate is already revoked or was never recorded" });
+      // A payout rests on the corrected attestation (the ledger would refuse the revocation): refused now, and a
+      // resend does not send the failing revocation again.
+      const earlierRevoke = corrected.revokeOperationId ? store.operations.get(corrected.revokeOperationId) : undefined;
+      if ((earlierRevoke?.state === "failed" && earlierRevoke.error?.code === "ELIGIBILITY_IN_USE") || this.payoutStartedOn(pseudonym, corrected.event)) {
+        return { ...reject(IN_USE), error: { code: "ELIGIBILITY_IN_USE", message: ERROR_CATALOG.ELIGIBILITY_IN_USE.en } };
+      }
     }
     const live = this.repo.activeNotification(pseudonym, record.eventType);
     if (live && live.evidenceHash !== corrected?.evidenceHash) {
@@ -261,6 +273,12 @@ export class SocialSecurityService {
     return accounts;
   }
 
+  /** Whether a payout plan or an inheritance started on the member's attestation of the event (a claim approved and not refused by the ledger). */
+  private payoutStartedOn(member: string, event: NotificationRow["event"]): boolean {
+    return this.repo.claimsWithStatus("approved").some((c) => c.member === member.toLowerCase() && c.event === event &&
+      c.operationId !== null && this.deps.store.operations.get(c.operationId)?.state !== "failed");
+  }
+
   /** A notification that stands: its attestation not refused by the ledger, and not (successfully) revoked. */
   private live(row: NotificationRow): boolean {
     return this.repo.isLive(row.evidenceHash);
@@ -317,6 +335,12 @@ export class SocialSecurityService {
       const failed = revoke?.state === "failed" ? revoke : op.state === "failed" ? op : undefined;
       r.state = failed ? "failed" : op.state;
       if (failed?.error) r.error = { code: failed.error.code, message: failed.error.message };
+      // The ledger refused to revoke the corrected attestation: the correction did not happen.
+      if (revoke?.state === "failed" && r.outcome === "corrected") {
+        r.outcome = "rejected";
+        r.field = IN_USE.field;
+        r.reason = revoke.error?.code === "ELIGIBILITY_IN_USE" ? IN_USE.reason : `the ledger refused to revoke the corrected attestation (${revoke.error?.code ?? "TRANSACTION_REVERTED"})`;
+      }
     }
   }
 }

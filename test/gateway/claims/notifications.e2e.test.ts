@@ -165,10 +165,30 @@ describe("ingestSocialSecurityNotifications (real chain and database)", function
     expect(claim.status).to.equal("approved");
     expect((await stack.gateway.pipeline.waitForFinal(claim.operation.operationId, 20_000)).state).to.equal("succeeded");
 
-    const report = expectStatus(await post({ ...original, certificateNumber: "SH-TX-2019-0018", effectiveDate: "2019-11-01", correctsCertificateNumber: original.certificateNumber }), 200, "correction");
-    expect(report.records[0]).to.include({ outcome: "corrected", state: "failed" });
+    // The gateway knows the payout plan: the correction is refused before anything is sent.
+    const correction = { ...original, certificateNumber: "SH-TX-2019-0018", effectiveDate: "2019-11-01", correctsCertificateNumber: original.certificateNumber };
+    const before = await stack.footprint();
+    const refused = expectStatus(await post(correction), 200, "correction");
+    expect(refused.counts).to.include({ corrected: 0, rejected: 1 });
+    expect(refused.records[0]).to.include({ outcome: "rejected", field: "correctsCertificateNumber" }).and.not.have.property("operationId");
+    expect(refused.records[0].error.code).to.equal("ELIGIBILITY_IN_USE");
+    expect(await stack.footprint()).to.deep.equal(before);
+
+    // A payout plan the gateway's claims do not show (simulated): the ledger refuses the revocation, and the record
+    // is reported rejected, not corrected; sending it again does not send the failing revocation again.
+    const db = stack.gateway.store.database.db;
+    db.prepare("UPDATE claims SET status = 'rejected' WHERE id = ?").run(claim.claimId);
+    const report = expectStatus(await post({ ...correction, certificateNumber: "SH-TX-2019-0019" }), 200, "correction");
+    expect(report.counts).to.include({ corrected: 0, rejected: 1 });
+    expect(report.records[0]).to.include({ outcome: "rejected", field: "correctsCertificateNumber", state: "failed" });
     expect(report.records[0].error.code).to.equal("ELIGIBILITY_IN_USE");
     expect((await chain.eligibilityOf(pseudonym(member), QUALIFYING_EVENT_CODE.retirement)).evidenceHash).to.equal(hashOf(original));
+    const beforeResend = await stack.footprint();
+    const resent = expectStatus(await post({ ...correction, certificateNumber: "SH-TX-2019-0019" }), 200, "resend");
+    expect(resent.records[0]).to.include({ outcome: "rejected", field: "correctsCertificateNumber" });
+    expect(resent.records[0].error.code).to.equal("ELIGIBILITY_IN_USE");
+    expect(await stack.footprint()).to.deep.equal(beforeResend);
+    db.prepare("UPDATE claims SET status = 'approved' WHERE id = ?").run(claim.claimId);
     const again = expectStatus(await post(original), 200, "original again");
     expect(again.records[0]).to.include({ outcome: "duplicate" });
     expect(again.records[0]).not.to.have.property("reason");
