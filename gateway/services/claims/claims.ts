@@ -391,6 +391,12 @@ export class ClaimService {
       }
       const parameter = decision.outcome === "approve" ? decision.parameter : this.parameterOf(claim, facts.member.birthDate);
       await this.decide(claim, { outcome: "approve", event: claim.event, payoutMode: claim.payoutMode!, parameter, ageAtPaymentStart: 0 }, "operator");
+      // The review's rule stays; the message records the operator's approval and reason code (as a rejection's does).
+      const reason = input.reasonCode ? ` (${input.reasonCode})` : "";
+      this.repo.updateClaim(claimId, {
+        message: `${claim.message ?? ""} Approved by the operator after manual review${reason}.`.trim(),
+        messageZh: `${claim.messageZh ?? ""}经人工审核批准${input.reasonCode ? `（${input.reasonCode}）` : ""}。`,
+      }, this.now());
     } finally {
       this.deciding.delete(claimId);
     }
