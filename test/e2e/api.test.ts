@@ -543,6 +543,24 @@ describe("gateway API (real chain, real SQLite file)", function () {
       expect((await bank.get(`/v1/accounts/${accountId}`)).body.status).to.equal("Active");
     });
 
+    it("answers a replayed choosePayoutMode (same Idempotency-Key) with the first operation and opens no second claim", async () => {
+      const { residentId: id, accountId } = await openAccount(newResidentId({ birthDate: "1960-03-15" }));
+      usedIds.push(id);
+      await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 10_000, bookedAt: isoNow(-60), bankReference: `IK-${id}` });
+      await socialSecurity.post("/v1/eligibility?wait=true", { residentId: id, qualifyingEvent: "Retirement", effectiveDate: "2025-01-01", evidenceReference: `IK-${id}` });
+      const key = { "Idempotency-Key": `plan-${id}` };
+      const first = await bank.request("POST", `/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "LumpSum" }, key);
+      expect(first.status, JSON.stringify(first.body)).to.equal(200);
+      const claimsBefore = gateway.store.database.db.prepare("SELECT COUNT(*) AS n FROM claims WHERE account_id = ?").get(accountId.toLowerCase()) as { n: number };
+      const replay = await bank.request("POST", `/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "LumpSum" }, key);
+      expect(replay.status).to.equal(200);
+      expect(replay.body.operationId).to.equal(first.body.operationId);
+      expect(gateway.store.database.db.prepare("SELECT COUNT(*) AS n FROM claims WHERE account_id = ?").get(accountId.toLowerCase())).to.deep.equal(claimsBefore);
+      const other = await bank.request("POST", `/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "Monthly" }, key);
+      expect(other.status).to.equal(409);
+      expect(other.body.code).to.equal("IDEMPOTENCY_KEY_REUSED");
+    });
+
     it("requires an amount of at least 1 fen for FixedInstalment and refuses parameters that do not apply to the mode, naming the field", async () => {
       const { accountId } = await openAccount();
       const before = outboxSize();
