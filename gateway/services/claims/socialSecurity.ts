@@ -79,6 +79,9 @@ const CORRECTED = encodeBytes32String("CORRECTED");
 
 type Rejection = { field: string; reason: string };
 
+/** One of the member's accounts; `balance` when read from the ledger. */
+type MemberAccount = { accountId: string; plan: string; kind: string; status: string; balance?: bigint };
+
 const IN_USE: Rejection = {
   field: "correctsCertificateNumber",
   reason: "the corrected attestation cannot be revoked: a payout has started on it (ELIGIBILITY_IN_USE)",
@@ -165,7 +168,7 @@ export class SocialSecurityService {
 
     const member = store.members.byResidentId(record.residentId);
     const pseudonym = store.members.pseudonymOf(record.residentId);
-    const accounts = member ? await this.accountsOf(pseudonym) : [];
+    const accounts = member ? await this.accountsOf(pseudonym, record.eventType) : [];
     if (!member || accounts.length === 0) return reject({ field: "residentId", reason: "unknown member: no pension account at this bank" });
 
     const eventCode = QUALIFYING_EVENT_CODE[record.eventType];
@@ -255,17 +258,21 @@ export class SocialSecurityService {
   }
 
   /**
-   * The member's accounts as the ledger has them now — not as the event index has them, which may lag behind an
-   * account opened a moment ago: the personal account, the annuity accounts the gateway enrolled the member in,
-   * and any others the index knows, each read from the chain.
+   * The member's accounts. The event index may lag behind an account opened or enrolled a moment ago, so a member
+   * it does not know (or without the personal account a personal-pension-only event needs) is looked up on the
+   * ledger: the personal account and the annuity accounts the gateway enrolled the member in. A death reads every
+   * account from the ledger, for the balances its inheritance claims need.
    */
-  private async accountsOf(pseudonym: string): Promise<{ accountId: string; plan: string; kind: string; status: string; balance: bigint }[]> {
+  private async accountsOf(pseudonym: string, event: NotificationRow["event"]): Promise<MemberAccount[]> {
+    const indexed = this.repo.accountsOfMember(pseudonym);
+    const needsPersonal = PERSONAL_PENSION_ONLY_EVENTS.includes(event) && !indexed.some((a) => a.kind === "PersonalPension");
+    if (event !== "death" && indexed.length > 0 && !needsPersonal) return indexed;
     const candidates = new Set([
       accountIdOf(pseudonym).toLowerCase(),
+      ...indexed.map((a) => a.accountId.toLowerCase()),
       ...this.repo.enrolledPlansOf(pseudonym).map((plan) => accountIdOf(pseudonym, plan).toLowerCase()),
-      ...this.repo.accountsOfMember(pseudonym).map((a) => a.accountId.toLowerCase()),
     ]);
-    const accounts = [];
+    const accounts: MemberAccount[] = [];
     for (const accountId of candidates) {
       const snapshot = await this.deps.ledger.getAccount(accountId);
       if (snapshot) accounts.push({ accountId, plan: snapshot.plan, kind: snapshot.kind, status: snapshot.status, balance: snapshot.balance });
@@ -299,7 +306,7 @@ export class SocialSecurityService {
    * with its plan's ledger id (the gateway does not keep plan codes). An account with no balance leaves nothing to
    * inherit: its claim is decided at once (rejected, ZERO_BALANCE) instead of waiting for heirs forever.
    */
-  private openInheritanceClaims(member: string, accounts: { accountId: string; plan: string; kind: string; status: string; balance: bigint }[], hash: string, now: Date): string[] {
+  private openInheritanceClaims(member: string, accounts: MemberAccount[], hash: string, now: Date): string[] {
     const ids: string[] = [];
     for (const account of accounts) {
       if (account.status === "Closed") continue;
@@ -309,7 +316,7 @@ export class SocialSecurityService {
         continue;
       }
       const id = randomUUID();
-      const empty = account.balance <= 0n;
+      const empty = account.balance !== undefined && account.balance <= 0n;
       this.repo.insertClaim(
         {
           id, kind: "inheritance", member, accountId: account.accountId, planCode: account.kind === "EnterpriseAnnuity" ? account.plan : null, event: "death",
