@@ -21,7 +21,7 @@ export const TaxCertificateBody = z
   .object({
     version: z.literal("pension-ledger/tax-certificate/v1"),
     certificateId: z.string().max(64),
-    taxYear: z.number().int(),
+    taxYear: z.number().int().min(2022).max(65_535),
     taxpayer: z.object({ residentId }).strict(),
     issuedAt: z.string().max(40),
     issuedAtCst: z.string().max(40),

@@ -159,6 +159,12 @@ describe("tax bureau, access and calculators (real chain and database)", functio
         expect(response.status, operationCount).to.equal(400);
         expect(response.body).to.include({ code: "VALIDATION_FAILED", field: "ledger.operationCount" });
       }
+      const farYear = await stack.api("auditor", "POST", "/v1/tax/certificates/verification", { ...certificate, taxYear: 70_000 });
+      expect(farYear.status).to.equal(400);
+      expect(farYear.body).to.include({ code: "VALIDATION_FAILED", field: "taxYear" });
+      const future = await verify({ ...certificate, ledger: { ...certificate.ledger, blockNumber: 9_000_000_000 } });
+      expect(future.valid).to.equal(false);
+      expect(future.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { check: string }) => c.check)).to.include.members(["certificateHash", "ledger.blockNumber"]);
       const badCheck = taxpayer.slice(0, 17) + (taxpayer[17] === "0" ? "1" : "0");
       const result = await verify({ ...certificate, taxpayer: { residentId: badCheck } });
       expect(result.valid).to.equal(false);
