@@ -1,16 +1,17 @@
 /**
- * Payouts (the member's payout mode is a claim: services/claims/claims.ts choosePayoutMode): the keeper's settlement run over every
- * account that is paying out (split into transactions by gas), and investment returns.
+ * Payouts: the keeper's settlement run over every account that is paying out (split into transactions by gas), the
+ * bank's payment results, and investment returns. The member's payout mode is a benefit claim, decided by the
+ * claims rules engine (services/claims/claims.ts, choosePayoutMode).
  */
 import { id as keccakUtf8 } from "ethers";
 import { PAYOUT_MODES } from "../chain/ledgerInterface.js";
 import { AppError } from "../errors.js";
 import type { Caller, ServiceDeps, WriteOptions } from "./context.js";
-import { qualifyingEventIndex, type QualifyingEventName } from "./eligibility.js";
 import type { OperationService, WriteOutcome } from "./operations.js";
 import { settlementTree } from "./settlementProofs.js";
 import { cstMonth } from "./time.js";
 
+/** The ledger's payout modes by name (the API's `mode`). */
 export type PayoutModeName = Exclude<(typeof PAYOUT_MODES)[number], "None">;
 
 export class PayoutService {
