@@ -488,6 +488,8 @@ export class ClaimService {
     });
     this.repo.updateClaim(claimId, {
       status: "approved", decidedBy: "rules", decidedAt: now, operationId: outcome.operation.operationId,
+      // A claim opened from the death notification knows the annuity plan only by its ledger id: the bank named its code.
+      ...(input.plan !== "personal" ? { planCode: input.plan } : {}),
       ...(attestationOp?.state === "succeeded" ? { attestedAt: attestationOp.updatedAt } : {}),
     }, now);
     return this.view(this.repo.claim(claimId)!, caller);

@@ -186,7 +186,7 @@ export class ClaimsRepository {
 
   updateClaim(
     id: string,
-    change: Partial<Pick<ClaimRow, "status" | "rule" | "message" | "messageZh" | "decidedBy" | "operationId" | "decidedAt" | "attestedAt" | "parameter" | "evidenceHash">>,
+    change: Partial<Pick<ClaimRow, "status" | "rule" | "message" | "messageZh" | "decidedBy" | "operationId" | "decidedAt" | "attestedAt" | "parameter" | "evidenceHash" | "planCode">>,
     now: string,
   ): void {
     const columns = Object.keys(change).map((k) => `${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} = ?`);

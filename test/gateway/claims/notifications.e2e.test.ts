@@ -11,6 +11,7 @@ import { socialSecurityInboxDir } from "../../../gateway/adapters/socialsecurity
 import { evidenceHash, validateNotification } from "../../../gateway/adapters/socialsecurity/notifications.js";
 import { readDeployment } from "../../../gateway/bootstrap/deploymentRecord.js";
 import { QUALIFYING_EVENT_CODE } from "../../../gateway/domain/ledgerTypes.js";
+import { accountIdOf } from "../../../gateway/chain/ledgerInterface.js";
 import { planIdOf } from "../../../gateway/services/plans.js";
 import { createLedgerEvidenceReader, type LedgerEvidencePort } from "../../../gateway/services/claims/ledgerEvidence.js";
 import { cstToday, expectStatus, openFundedAccount, residentIdOf, startClaimsStack, type ClaimsStack } from "./stack.js";
@@ -307,6 +308,23 @@ describe("ingestSocialSecurityNotifications (real chain and database)", function
     expect(again.body.code).to.equal("SETTLEMENT_RUN_ALREADY_USED");
     expect(expectStatus(await stack.api("bank", "GET", `/v1/claims/${personal.claimId}`), 200, "claim").escalations).to.equal(1);
     expect(expectStatus(await stack.api("bank", "GET", `/v1/claims/${annuity.claimId}`), 200, "claim")).to.include({ status: "rejected", escalations: 0 });
+  });
+
+  it("opens an annuity account's inheritance with a balance awaiting heirs under its plan id, and names the plan code once the bank registers the heirs", async () => {
+    const member = residentIdOf("1950-06-16", "male", 38);
+    await enrolInAnnuityPlan(member, "EA-DEATH-2");
+    const accountId = accountIdOf(pseudonym(member), planIdOf("EA-DEATH-2")).toLowerCase();
+    expectStatus(await stack.api("investmentManager", "POST", "/v1/return-batches?wait=true", { batchReference: "RET-DEATH-2", items: [{ accountId, amount: 5_000 }] }), 200, "returns");
+    const report = expectStatus(await post({ residentId: member, eventType: "death", effectiveDate: "2026-01-06", certificateNumber: "SH-SW-2026-0038", issuingOffice: OFFICE }), 200, "death");
+    const [claimId] = report.records[0].inheritanceClaimIds;
+    expect(expectStatus(await stack.api("bank", "GET", `/v1/claims/${claimId}`), 200, "claim")).to.include({ accountId, plan: planIdOf("EA-DEATH-2"), status: "awaitingHeirs" });
+    const heir = residentIdOf("1980-06-16", "female", 39);
+    const registered = expectStatus(
+      await stack.api("bank", "POST", "/v1/inheritances", { residentId: member, plan: "EA-DEATH-2", heirs: [{ residentId: heir, name: "许三九", bankCard: "6222020200112233439", shareBps: 10_000 }] }),
+      201,
+      "heirs",
+    );
+    expect(registered).to.include({ claimId, plan: "EA-DEATH-2", status: "approved" });
   });
 
   it("processes inbox files: a batch to processed/ with its report, an unusable file to rejected/", async () => {
