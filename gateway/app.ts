@@ -20,6 +20,7 @@ import { apiRoutes } from "./api/routes/index.js";
 import { auditRoutes } from "./api/routes/audit.js";
 import { bankBodyParsers } from "./api/routes/bank.js";
 import { CONSOLE_DIR } from "./console/index.js";
+import { decodeNotificationFile } from "./adapters/socialsecurity/notifications.js";
 import { AppError, ERROR_CATALOG } from "./errors.js";
 import type { OutboxHealth } from "./health.js";
 import type { Services } from "./services/index.js";
@@ -123,7 +124,13 @@ export function createApp(deps: AppDeps): express.Express {
   // JSON bodies: decimal or exponent number literals (100.00, 1e5) are refused, never read as fen (jsonBody.ts).
   v1.use("/v1", jsonBody(deps.bodyLimitBytes));
   // Social-security batch files may be posted as CSV (ingestSocialSecurityNotifications).
-  v1.use("/v1", express.text({ type: "text/csv", limit: deps.bodyLimitBytes }));
+  // The bytes must be UTF-8 (strictly, whatever charset is declared): GBK would otherwise become U+FFFD text.
+  v1.use("/v1", express.text({
+    type: "text/csv", limit: deps.bodyLimitBytes, defaultCharset: "utf-8",
+    verify: (req, _res, bytes) => {
+      if ((req as express.Request).originalUrl.startsWith("/v1/social-security/")) decodeNotificationFile(bytes);
+    },
+  }));
   for (const route of routes) mountRoute(v1, route);
   app.use(v1);
 

@@ -84,6 +84,8 @@ export const ERROR_CATALOG = {
   CLAIM_NOT_FOUND: { status: 404, en: "No benefit claim with this id." },
   CLAIM_NOT_IN_REVIEW: { status: 409, en: "The claim is not waiting for manual review." },
   CLAIM_RULE_FAILED: { status: 422, en: "The claim fails a benefit rule (details.rule names it)." },
+  CLAIM_NEEDS_REVIEW: { status: 422, en: "The claim went to manual review (details.rule names the rule, details.claimId the claim); nothing was sent to the ledger." },
+  CLAIM_ALREADY_OPEN: { status: 409, en: "Another claim on this account is still open (pending or in review); details.claimId names it." },
   TAX_YEAR_INVALID: { status: 400, en: "The tax year must be a calendar year from 2022 to the current year." },
   // audit trail (issue 6)
   AUDIT_INDEX_NOT_READY: { status: 503, en: "The event index is not ready for verification (nothing indexed yet, or re-indexing after a chain rewind)." },

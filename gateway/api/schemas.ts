@@ -134,10 +134,15 @@ export const PayoutModeBody = z
   .object({
     qualifyingEvent,
     mode: payoutMode,
-    months: z.number().int().min(1).max(600).optional().openapi({ description: "Monthly: number of months (from the official months-divisor table, e.g. 139 at age 60)." }),
-    amountPerMonth: fen("FixedInstalment: gross amount per month.").optional(),
+    months: z.number().int().min(1).max(600).optional().openapi({ description: "Monthly only, optional: the months from the official months-divisor table for the member's age today (e.g. 139 at age 60); any other number is refused." }),
+    amountPerMonth: fen("FixedInstalment only: gross amount per month (at least 1 fen).", { min: 1n }).optional(),
   })
   .strict()
+  .superRefine((v, ctx) => {
+    if (v.mode === "FixedInstalment" && v.amountPerMonth === undefined) ctx.addIssue({ code: "custom", path: ["amountPerMonth"], message: "required for the FixedInstalment mode" });
+    if (v.mode !== "FixedInstalment" && v.amountPerMonth !== undefined) ctx.addIssue({ code: "custom", path: ["amountPerMonth"], message: `only for the FixedInstalment mode, not ${v.mode}` });
+    if (v.mode !== "Monthly" && v.months !== undefined) ctx.addIssue({ code: "custom", path: ["months"], message: `only for the Monthly mode, not ${v.mode}` });
+  })
   .openapi("ChoosePayoutModeRequest");
 export const SettlementBody = z
   .object({ runReference: z.string().trim().min(1).max(64).optional().openapi({ description: "Default: settlement:<YYYY-MM> (CST), so a month settles once." }) })

@@ -4,7 +4,9 @@ import { AccountService } from "./accounts.js";
 import { ContributionService } from "./contributions.js";
 import { EligibilityService } from "./eligibility.js";
 import { OperationService } from "./operations.js";
+import { id as keccakUtf8 } from "ethers";
 import { PayoutService } from "./payouts.js";
+import { cstMonth } from "./time.js";
 import { PlanService } from "./plans.js";
 import { StandingContributionService } from "./standingContributions.js";
 import { createClaimServices, type ClaimServices } from "./claims/index.js";
@@ -39,7 +41,11 @@ export function createServices(deps: ServiceDeps & { evidence?: LedgerEvidencePo
   // indexed before the run lists the accounts to pay.
   const runSettlement = payouts.runSettlement.bind(payouts);
   payouts.runSettlement = async (...args: Parameters<PayoutService["runSettlement"]>) => {
-    await claimServices.claims.beforeSettlement();
+    // A replayed request or a run reference already taken settles nothing: open claims are not escalated for it.
+    const [caller, input] = args;
+    const runReference = input.runReference ?? `settlement:${cstMonth(deps.clock())}`;
+    const refused = operations.isReplay(caller) || claimServices.claims.settlementRunRefUsed(keccakUtf8(`run:${runReference}`));
+    await claimServices.claims.beforeSettlement({ escalate: !refused });
     return runSettlement(...args);
   };
   return {

@@ -1,46 +1,21 @@
 /**
- * Payouts: the member's chosen payout mode (recorded by the bank), the keeper's settlement run over every
- * account that is paying out (split into transactions by gas), and investment returns.
+ * Payouts: the keeper's settlement run over every account that is paying out (split into transactions by gas), the
+ * bank's payment results, and investment returns. The member's payout mode is a benefit claim, decided by the
+ * claims rules engine (services/claims/claims.ts, choosePayoutMode).
  */
 import { id as keccakUtf8 } from "ethers";
 import { PAYOUT_MODES } from "../chain/ledgerInterface.js";
 import { AppError } from "../errors.js";
 import type { Caller, ServiceDeps, WriteOptions } from "./context.js";
-import { qualifyingEventIndex, type QualifyingEventName } from "./eligibility.js";
 import type { OperationService, WriteOutcome } from "./operations.js";
 import { settlementTree } from "./settlementProofs.js";
 import { cstMonth } from "./time.js";
 
+/** The ledger's payout modes by name (the API's `mode`). */
 export type PayoutModeName = Exclude<(typeof PAYOUT_MODES)[number], "None">;
 
 export class PayoutService {
   constructor(private readonly deps: ServiceDeps, private readonly operations: OperationService) {}
-
-  choosePayoutMode(
-    caller: Caller,
-    input: { accountId: string; qualifyingEvent: QualifyingEventName; mode: PayoutModeName; months?: number; amountPerMonth?: bigint },
-    options: WriteOptions = {},
-  ): Promise<WriteOutcome> {
-    let parameter = 0n;
-    if (input.mode === "Monthly") {
-      if (input.months === undefined) throw new AppError("VALIDATION_FAILED", "months is required for the Monthly mode.", { field: "months" });
-      parameter = BigInt(input.months);
-    } else if (input.mode === "FixedInstalment") {
-      if (input.amountPerMonth === undefined) {
-        throw new AppError("VALIDATION_FAILED", "amountPerMonth is required for the FixedInstalment mode.", { field: "amountPerMonth" });
-      }
-      parameter = input.amountPerMonth;
-    }
-    return this.operations.submit(caller, {
-      kind: "startPayout",
-      request: {
-        accountId: input.accountId.toLowerCase(),
-        qualifyingEvent: qualifyingEventIndex(input.qualifyingEvent),
-        mode: PAYOUT_MODES.indexOf(input.mode),
-        parameter: parameter.toString(),
-      },
-    }, options);
-  }
 
   /**
    * Settles the due payouts of every account paying out (from the event index). The run reference defaults to

@@ -481,21 +481,104 @@ describe("gateway API (real chain, real SQLite file)", function () {
       expect((await socialSecurity.post(`/v1/accounts/${accountId}/payout-plan`, { qualifyingEvent: "Retirement", mode: "LumpSum" })).status).to.equal(403);
     });
 
-    it("refuses a payout without a certified event with PAYOUT_NOT_ELIGIBLE", async () => {
-      const { accountId } = await openAccount();
+    it("refuses a payout plan without a certified event with the claim rule ELIGIBILITY_NOT_ATTESTED, sending nothing", async () => {
+      const { residentId: id, accountId } = await openAccount();
+      await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 10_000, bookedAt: isoNow(-60), bankReference: `NE-${id}` });
+      const before = outboxSize();
       const res = await bank.post(`/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "LumpSum" });
-      expect(res.status).to.equal(422);
-      expect(res.body.code).to.equal("PAYOUT_NOT_ELIGIBLE");
+      expect(res.status, JSON.stringify(res.body)).to.equal(422);
+      expect(res.body.code).to.equal("CLAIM_RULE_FAILED");
+      expect(res.body.details.rule).to.equal("ELIGIBILITY_NOT_ATTESTED");
+      expect(outboxSize()).to.equal(before);
     });
 
-    it("requires months for the Monthly mode and an amount for FixedInstalment, naming the field", async () => {
+    it("sends a retirement before the statutory age to manual review (422 CLAIM_NEEDS_REVIEW), starts nothing, and refuses a second plan while the claim is open", async () => {
+      const { residentId: id, accountId } = await openAccount(newResidentId({ birthDate: "2000-05-05" }));
+      usedIds.push(id);
+      await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 50_000, bookedAt: isoNow(-60), bankReference: `YR-${id}` });
+      const certify = await socialSecurity.post("/v1/eligibility?wait=true", { residentId: id, qualifyingEvent: "Retirement", effectiveDate: "2025-01-01", evidenceReference: `YR-${id}` });
+      expect(certify.status, JSON.stringify(certify.body)).to.equal(200);
+      const before = outboxSize();
+      const res = await bank.post(`/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "LumpSum" });
+      expect(res.status, JSON.stringify(res.body)).to.equal(422);
+      expect(res.body.code).to.equal("CLAIM_NEEDS_REVIEW");
+      expect(res.body.details.rule).to.equal("RETIREMENT_BELOW_STATUTORY_AGE");
+      const claim = await bank.get(`/v1/claims/${res.body.details.claimId}`);
+      expect(claim.body).to.include({ status: "review", accountId: accountId.toLowerCase(), payoutMode: "lumpSum" });
+      expect(outboxSize()).to.equal(before);
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.status).to.equal("Active");
+      const again = await bank.post(`/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "LumpSum" });
+      expect(again.status).to.equal(409);
+      expect(again.body).to.include({ code: "CLAIM_ALREADY_OPEN", field: "accountId" });
+      expect(again.body.details).to.deep.equal({ claimId: res.body.details.claimId, status: "review" });
+      expect(outboxSize()).to.equal(before);
+    });
+
+    it("takes the Monthly months from the divisor table for the member's age: left out → the table's figure, another figure → 400 naming months", async () => {
+      const { residentId: id, accountId } = await openAccount(newResidentId({ birthDate: "1960-03-15" }));
+      usedIds.push(id);
+      await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 1_390_00, bookedAt: isoNow(-60), bankReference: `MD-${id}` });
+      await socialSecurity.post("/v1/eligibility?wait=true", { residentId: id, qualifyingEvent: "Retirement", effectiveDate: "2025-01-01", evidenceReference: `MD-${id}` });
+      const todayCst = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const age = Number(todayCst.slice(0, 4)) - 1960 - (todayCst.slice(5) < "03-15" ? 1 : 0);
+      const expected = [139, 132, 125, 117, 109, 101, 93, 84, 75, 65, 56][age - 60]!;
+      const wrong = await bank.post(`/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "Monthly", months: 1 });
+      expect(wrong.status).to.equal(400);
+      expect(wrong.body).to.include({ code: "VALIDATION_FAILED", field: "months" });
+      expect(wrong.body.details).to.deep.equal({ expected, age, got: 1 });
+      const ok = await bank.post(`/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "Monthly" });
+      expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
+      expect(gateway.store.operations.get(ok.body.operationId)!.request).to.deep.include({ mode: 1, parameter: String(expected) });
+    });
+
+    it("rejects Monthly for a member older than the divisor table (76) with MONTHLY_AGE_OUTSIDE_DIVISOR_TABLE", async () => {
+      const { residentId: id, accountId } = await openAccount(newResidentId({ birthDate: "1950-01-10" }));
+      usedIds.push(id);
+      await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 10_000, bookedAt: isoNow(-60), bankReference: `OLD-${id}` });
+      await socialSecurity.post("/v1/eligibility?wait=true", { residentId: id, qualifyingEvent: "Retirement", effectiveDate: "2025-01-01", evidenceReference: `OLD-${id}` });
+      const res = await bank.post(`/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "Monthly", months: 1 });
+      expect(res.status, JSON.stringify(res.body)).to.equal(422);
+      expect(res.body.code).to.equal("CLAIM_RULE_FAILED");
+      expect(res.body.details.rule).to.equal("MONTHLY_AGE_OUTSIDE_DIVISOR_TABLE");
+      expect((await bank.get(`/v1/accounts/${accountId}`)).body.status).to.equal("Active");
+    });
+
+    it("answers a replayed choosePayoutMode (same Idempotency-Key) with the first operation and opens no second claim", async () => {
+      const { residentId: id, accountId } = await openAccount(newResidentId({ birthDate: "1960-03-15" }));
+      usedIds.push(id);
+      await bank.post("/v1/contributions?wait=true", { residentId: id, amount: 10_000, bookedAt: isoNow(-60), bankReference: `IK-${id}` });
+      await socialSecurity.post("/v1/eligibility?wait=true", { residentId: id, qualifyingEvent: "Retirement", effectiveDate: "2025-01-01", evidenceReference: `IK-${id}` });
+      const key = { "Idempotency-Key": `plan-${id}` };
+      const first = await bank.request("POST", `/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "LumpSum" }, key);
+      expect(first.status, JSON.stringify(first.body)).to.equal(200);
+      const claimsBefore = gateway.store.database.db.prepare("SELECT COUNT(*) AS n FROM claims WHERE account_id = ?").get(accountId.toLowerCase()) as { n: number };
+      const replay = await bank.request("POST", `/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "LumpSum" }, key);
+      expect(replay.status).to.equal(200);
+      expect(replay.body.operationId).to.equal(first.body.operationId);
+      expect(gateway.store.database.db.prepare("SELECT COUNT(*) AS n FROM claims WHERE account_id = ?").get(accountId.toLowerCase())).to.deep.equal(claimsBefore);
+      const other = await bank.request("POST", `/v1/accounts/${accountId}/payout-plan?wait=true`, { qualifyingEvent: "Retirement", mode: "Monthly" }, key);
+      expect(other.status).to.equal(409);
+      expect(other.body.code).to.equal("IDEMPOTENCY_KEY_REUSED");
+    });
+
+    it("requires an amount of at least 1 fen for FixedInstalment and refuses parameters that do not apply to the mode, naming the field", async () => {
       const { accountId } = await openAccount();
-      const monthly = await bank.post(`/v1/accounts/${accountId}/payout-plan`, { qualifyingEvent: "Retirement", mode: "Monthly" });
-      expect(monthly.body).to.include({ code: "VALIDATION_FAILED", field: "months" });
-      const fixed = await bank.post(`/v1/accounts/${accountId}/payout-plan`, { qualifyingEvent: "Retirement", mode: "FixedInstalment" });
-      expect(fixed.body).to.include({ code: "VALIDATION_FAILED", field: "amountPerMonth" });
-      const tooMany = await bank.post(`/v1/accounts/${accountId}/payout-plan`, { qualifyingEvent: "Retirement", mode: "Monthly", months: 601 });
-      expect(tooMany.body).to.include({ code: "VALIDATION_FAILED", field: "months" });
+      const before = outboxSize();
+      const cases: [Record<string, unknown>, string][] = [
+        [{ mode: "FixedInstalment" }, "amountPerMonth"],
+        [{ mode: "FixedInstalment", amountPerMonth: 0 }, "amountPerMonth"],
+        [{ mode: "FixedInstalment", amountPerMonth: 1000, months: 12 }, "months"],
+        [{ mode: "LumpSum", months: 12 }, "months"],
+        [{ mode: "LumpSum", amountPerMonth: 1000 }, "amountPerMonth"],
+        [{ mode: "Monthly", amountPerMonth: 1000 }, "amountPerMonth"],
+        [{ mode: "Monthly", months: 601 }, "months"],
+      ];
+      for (const [body, field] of cases) {
+        const res = await bank.post(`/v1/accounts/${accountId}/payout-plan`, { qualifyingEvent: "Retirement", ...body });
+        expect(res.status, JSON.stringify(body)).to.equal(400);
+        expect(res.body, JSON.stringify(body)).to.include({ code: "VALIDATION_FAILED", field });
+      }
+      expect(outboxSize()).to.equal(before);
     });
 
     it("revokes an attestation made in error (social-security bureau)", async () => {

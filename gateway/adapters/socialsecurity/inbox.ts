@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { AppError } from "../../errors.js";
 import { InboxFolder, type InboxResult } from "../inboxFolder.js";
+import { decodeNotificationFile } from "./notifications.js";
 
 export type { InboxResult };
 export type InboxPayload = { format: "json"; value: unknown } | { format: "csv"; text: string };
@@ -24,7 +25,7 @@ export function socialSecurityInboxDir(dataDir: string): string {
 }
 
 function payloadOf(content: Buffer, name: string): InboxPayload {
-  const text = content.toString("utf8").replace(/^\uFEFF/, "");
+  const text = decodeNotificationFile(content);
   if (path.extname(name).toLowerCase() === ".csv") return { format: "csv", text };
   try {
     return { format: "json", value: JSON.parse(text) };

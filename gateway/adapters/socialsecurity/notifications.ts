@@ -209,6 +209,19 @@ function fileError(reason: string): AppError {
 }
 
 /**
+ * Decodes a notification file's bytes as UTF-8, strictly: a file in another encoding (GBK, Latin-1…) is refused
+ * whole rather than read as replacement characters whose hash would go on chain. A byte-order mark is dropped.
+ * @throws AppError `VALIDATION_FAILED` (field `file`) for bytes that are not UTF-8
+ */
+export function decodeNotificationFile(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw fileError("not UTF-8 (GBK and other encodings are not accepted: convert the file to UTF-8 first)");
+  }
+}
+
+/**
  * Parses notifications that arrived as JSON: one object (a single notification over HTTP) or an array of objects
  * (a batch). `line` is the position in the array, from 1.
  * @param value the parsed JSON body

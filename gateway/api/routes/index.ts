@@ -5,6 +5,8 @@ import type { Services } from "../../services/index.js";
 import { failureOf, type WriteOutcome } from "../../services/operations.js";
 import type { QualifyingEventName } from "../../services/eligibility.js";
 import type { PayoutModeName } from "../../services/payouts.js";
+import { PAYOUT_MODES as LEDGER_PAYOUT_MODES, QUALIFYING_EVENTS as LEDGER_QUALIFYING_EVENTS } from "../../chain/ledgerInterface.js";
+import { PAYOUT_MODES, qualifyingEventName } from "../../domain/ledgerTypes.js";
 import { defineRoute, type HandlerResult, type RouteDefinition } from "../route.js";
 import * as s from "../schemas.js";
 import { calculatorRoutes } from "./calculators.js";
@@ -113,10 +115,20 @@ export function apiRoutes(services: Services): RouteDefinition[] {
     defineRoute({
       operationId: "choosePayoutMode", method: "post", path: "/v1/accounts/:accountId/payout-plan", tags: ["payouts"], roles: ["bank"], idempotent: true,
       summary: "Record the member's chosen payout mode and start payouts (选择领取方式)",
-      params: s.AccountIdParams, query: s.WaitQuery, body: s.PayoutModeBody, responses: writeResponses,
+      description:
+        "A benefit claim on the account, decided by the same rules engine as submitClaim: approved → the payout plan is started on the ledger (the operation is returned); sent to manual review → 422 CLAIM_NEEDS_REVIEW, rejected → 422 CLAIM_RULE_FAILED (details.rule, details.claimId), nothing sent to the ledger. Monthly: the months come from the official months-divisor table for the member's age (`months` may be left out, or must equal them). `months` only with Monthly, `amountPerMonth` (≥ 1 fen) only with FixedInstalment. Refused with 409 CLAIM_ALREADY_OPEN while another claim on the account is pending or in review.",
+      params: s.AccountIdParams, query: s.WaitQuery, body: s.PayoutModeBody,
+      responses: {
+        ...writeResponses,
+        404: { description: "ACCOUNT_UNKNOWN", schema: s.ErrorBody },
+        409: { description: "CLAIM_ALREADY_OPEN, IDEMPOTENCY_KEY_REUSED, or (with ?wait=true) a ledger conflict.", schema: s.ErrorBody },
+        422: { description: "CLAIM_RULE_FAILED or CLAIM_NEEDS_REVIEW naming the rule (details.rule) and the claim (details.claimId).", schema: s.ErrorBody },
+      },
       handle: async ({ caller, params, query, body }) =>
-        written(await services.payouts.choosePayoutMode(caller, {
-          accountId: params.accountId, qualifyingEvent: body.qualifyingEvent as QualifyingEventName, mode: body.mode as PayoutModeName,
+        written(await services.claims.choosePayoutMode(caller, {
+          accountId: params.accountId,
+          event: qualifyingEventName(LEDGER_QUALIFYING_EVENTS.indexOf(body.qualifyingEvent as QualifyingEventName)),
+          payoutMode: PAYOUT_MODES[LEDGER_PAYOUT_MODES.indexOf(body.mode as PayoutModeName) - 1]!,
           months: body.months, amountPerMonth: body.amountPerMonth,
         }, { wait: wait(query) }), wait(query)),
     }),

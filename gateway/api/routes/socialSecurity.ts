@@ -11,7 +11,9 @@ import { ErrorBody, WaitQuery } from "../schemas.js";
 const NotificationsBody = z
   .union([
     z.string().min(1).openapi({ description: "A CSV batch file (Content-Type: text/csv)." }),
-    z.array(z.record(z.string(), z.unknown())).min(1).max(100_000),
+    // Elements are validated one by one by the adapter: a non-object element is that record's rejection (field
+    // `record`), not the batch's; an empty array is the file's (field `file`).
+    z.array(z.unknown()).max(100_000),
     z.record(z.string(), z.unknown()),
   ])
   .openapi("SocialSecurityNotifications", {
@@ -55,7 +57,7 @@ export function socialSecurityRoutes(services: Services): RouteDefinition[] {
       query: WaitQuery, body: NotificationsBody,
       responses: {
         200: { description: "The batch report: one entry per record.", schema: BatchReportBody },
-        400: { description: "VALIDATION_FAILED with field `file`: the file as a whole is unusable (not JSON, bad CSV header, empty).", schema: ErrorBody },
+        400: { description: "VALIDATION_FAILED with field `file`: the file as a whole is unusable (not JSON, not UTF-8, bad CSV header, empty, an empty array). A batch element that is not an object is rejected alone (field `record`).", schema: ErrorBody },
       },
       handle: async ({ caller, query, body }) => ({
         status: 200,

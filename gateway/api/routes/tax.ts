@@ -7,7 +7,12 @@ import { defineRoute, type RouteDefinition } from "../route.js";
 import { ErrorBody, residentId } from "../schemas.js";
 
 const year = z.number().int().openapi({ description: "Tax year (CST calendar year), 2022 to this year.", example: 2026 });
-const digits = z.string().regex(/^[0-9]+$/, "must be a digit string of fen");
+const digits = z.string().max(40).regex(/^[0-9]+$/, "must be a digit string of fen");
+const UINT256_MAX = 2n ** 256n - 1n;
+const operationCount = z
+  .string()
+  .regex(/^[0-9]{1,78}$/, "must be a digit string (the ledger's operation count)")
+  .refine((v) => BigInt(v) <= UINT256_MAX, "is larger than the ledger's operation counter can hold (uint256)");
 const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hexadecimal characters");
 
 const CertificateRequest = z.object({ residentId, year }).strict().openapi("TaxCertificateRequest");
@@ -16,7 +21,7 @@ export const TaxCertificateBody = z
   .object({
     version: z.literal("pension-ledger/tax-certificate/v1"),
     certificateId: z.string().max(64),
-    taxYear: z.number().int(),
+    taxYear: z.number().int().min(2022).max(65_535),
     taxpayer: z.object({ residentId }).strict(),
     issuedAt: z.string().max(40),
     issuedAtCst: z.string().max(40),
@@ -40,7 +45,7 @@ export const TaxCertificateBody = z
         display: z.object({ gross: z.string(), taxWithheld: z.string(), net: z.string() }).strict(),
       })
       .strict(),
-    ledger: z.object({ operationCount: digits, runningHash: hash32, blockNumber: z.number().int().min(0) }).strict(),
+    ledger: z.object({ operationCount, runningHash: hash32, blockNumber: z.number().int().min(0) }).strict(),
     certificateHash: hash32,
     seal: hash32,
   })
@@ -61,13 +66,13 @@ export function taxRoutes(services: Services): RouteDefinition[] {
       summary: "Annual certificate of a taxpayer: deductible contributions, payouts and tax withheld, with proofs (个人养老金年度涉税凭证)",
       description: "The taxpayer's resident ID number travels in the body, never in the URL.",
       body: CertificateRequest,
-      responses: { 200: { description: "The certificate.", schema: TaxCertificateBody }, 400: { description: "TAX_YEAR_INVALID, RESIDENT_ID_INVALID, VALIDATION_FAILED", schema: ErrorBody } },
+      responses: { 200: { description: "The certificate.", schema: TaxCertificateBody }, 400: { description: "TAX_YEAR_INVALID, RESIDENT_ID_INVALID, VALIDATION_FAILED", schema: ErrorBody }, 404: { description: "MEMBER_NOT_FOUND: the ID number is neither a member nor a registered heir", schema: ErrorBody }, 503: { description: "CHAIN_UNAVAILABLE: the event index did not reach the chain head in time", schema: ErrorBody } },
       handle: async ({ caller, body }) => ({ status: 200, body: await services.tax.getTaxCertificate(caller, body) }),
     }),
     defineRoute({
       operationId: "verifyTaxCertificate", method: "post", path: "/v1/tax/certificates/verification", tags: ["tax"], roles: INSTITUTIONS,
       summary: "Check a tax certificate against the chain (凭证核验)",
-      description: "Re-reads each listed transaction's receipt from the chain and compares the ledger's events with the certificate, recomputes the totals, the hash and the seal, and checks the running audit hash. `valid` is false and the failing checks are named when anything differs.",
+      description: "Re-reads each listed transaction's receipt from the chain and compares the ledger's events with the certificate, recomputes the totals, the hash and the seal, checks the running audit hash, and re-reads the year's contributions and payouts of the taxpayer's accounts up to the certificate's block to find omissions. `valid` is false and the failing checks are named when anything differs (a taxpayer ID number that is not valid is one such check); a certificate that does not have the certificate's shape is 400 VALIDATION_FAILED naming the field.",
       body: TaxCertificateBody,
       responses: { 200: { description: "The verification result.", schema: Verification } },
       handle: async ({ caller, body }) => ({ status: 200, body: await services.tax.verifyTaxCertificate(caller, body as TaxCertificate) }),

@@ -75,6 +75,8 @@ export const ERROR_TEXT = {
   CLAIM_NOT_FOUND: { "zh-CN": "未找到该领取申请。", en: "No benefit claim with this id." },
   CLAIM_NOT_IN_REVIEW: { "zh-CN": "该申请不在人工审核中。", en: "The claim is not waiting for manual review." },
   CLAIM_RULE_FAILED: { "zh-CN": "该申请不符合一项领取规则（详见 details.rule）。", en: "The claim fails a benefit rule (details.rule names it)." },
+  CLAIM_NEEDS_REVIEW: { "zh-CN": "该申请已转人工审核（details.rule 为规则，details.claimId 为申请），未向账本发送任何内容。", en: "The claim went to manual review (details.rule names the rule, details.claimId the claim); nothing was sent to the ledger." },
+  CLAIM_ALREADY_OPEN: { "zh-CN": "该账户另有一项申请尚未办结（待处理或人工审核中），见 details.claimId。", en: "Another claim on this account is still open (pending or in review); details.claimId names it." },
   TAX_YEAR_INVALID: { "zh-CN": "纳税年度须为 2022 年至今年之间的公历年度。", en: "The tax year must be a calendar year from 2022 to the current year." },
   AUDIT_INDEX_NOT_READY: { "zh-CN": "事件索引尚未就绪，暂不能核验（尚无索引数据，或正在因链回滚重新索引）。", en: "The event index is not ready for verification (nothing indexed yet, or re-indexing after a chain rewind)." },
   AUDIT_ENTRY_NOT_FOUND: { "zh-CN": "链上没有该交易哈希和日志序号对应的分录。", en: "No ledger entry with this transaction hash and log index on the chain." },

@@ -42,11 +42,12 @@ import { requireResidentId } from "../../domain/residentId.js";
 import { AppError, ERROR_CATALOG, type ErrorCode } from "../../errors.js";
 import type { OperationRecord } from "../../store/operations.js";
 import type { Caller, ServiceDeps } from "../context.js";
-import type { OperationService } from "../operations.js";
+import { viewOperation, type OperationService, type WriteOutcome } from "../operations.js";
 import { planIdOf } from "../plans.js";
 import { shanghaiTime } from "../time.js";
 import type { HeirVault } from "./heirVault.js";
 import type { LedgerEvidencePort } from "./ledgerEvidence.js";
+import { NOTHING_TO_INHERIT } from "./socialSecurity.js";
 import type { ClaimRow, ClaimsRepository } from "./repository.js";
 
 // The core's call table has no registerHeirs yet: add it here (BANK_ROLE; applied once HeirsRegistered is logged).
@@ -175,6 +176,88 @@ export class ClaimService {
     });
     await this.decidePending(this.repo.claim(claimId)!, { final: false });
     return this.view(this.repo.claim(claimId)!, caller);
+  }
+
+  /**
+   * choosePayoutMode (the bank's `POST /v1/accounts/{accountId}/payout-plan`): a benefit claim on the account,
+   * decided by the same rules as {@link submitClaim}. Approved → the payout plan's `startPayout` operation;
+   * review → CLAIM_NEEDS_REVIEW and rejected → CLAIM_RULE_FAILED (details.rule, details.claimId), nothing sent to
+   * the ledger. Refused (CLAIM_ALREADY_OPEN) while another claim on the account is pending or in review. Monthly
+   * months come from the divisor table for the member's age today; `months`, if given, must equal them.
+   */
+  async choosePayoutMode(
+    caller: Caller,
+    input: { accountId: string; event: QualifyingEventName; payoutMode: PayoutModeName; months?: number; amountPerMonth?: bigint },
+    options: { wait?: boolean } = {},
+  ): Promise<WriteOutcome> {
+    const { store } = this.deps;
+    if (caller.idempotency) {
+      const previous = store.idempotency.find(caller.institution, caller.idempotency.key);
+      if (previous) {
+        const claimId = (previous.response as { claimId?: string } | null)?.claimId;
+        if (previous.requestHash !== caller.idempotency.requestHash || !claimId) {
+          throw new AppError("IDEMPOTENCY_KEY_REUSED", ERROR_CATALOG.IDEMPOTENCY_KEY_REUSED.en, { field: "Idempotency-Key" });
+        }
+        return this.payoutPlanOutcome(this.repo.claim(claimId)!, options);
+      }
+    }
+    const accountId = input.accountId.toLowerCase();
+    const snapshot = await this.deps.ledger.getAccount(accountId);
+    if (!snapshot) throw new AppError("ACCOUNT_UNKNOWN", ERROR_CATALOG.ACCOUNT_UNKNOWN.en, { field: "accountId" });
+    const holder = store.members.byPseudonym(snapshot.member);
+    if (!holder) throw new AppError("MEMBER_NOT_FOUND", ERROR_CATALOG.MEMBER_NOT_FOUND.en, { field: "accountId" });
+    if (input.payoutMode === "monthly" && input.months !== undefined) {
+      const age = ageInWholeYears(requireResidentId(holder.residentId).birthDate, shanghaiDate(this.deps.clock()));
+      if (hasMonthsDivisor(age) && input.months !== monthsDivisor(age)) {
+        throw new AppError("VALIDATION_FAILED", `months must be ${monthsDivisor(age)}, the months-divisor table's figure for the member's age ${age} (or be left out); got ${input.months}.`, {
+          field: "months", details: { expected: monthsDivisor(age), age, got: input.months },
+        });
+      }
+    }
+    // An attestation still on its way to the ledger is waited for (bounded), so the rules see it.
+    const notification = this.repo.activeNotification(snapshot.member, input.event);
+    const attestationOp = notification?.operationId ? store.operations.get(notification.operationId) : undefined;
+    if (attestationOp && (attestationOp.state === "pending" || attestationOp.state === "submitted")) {
+      await this.deps.pipeline.waitForFinal(attestationOp.id, this.deps.waitTimeoutMs);
+    }
+    const now = this.now();
+    const claimId = randomUUID();
+    store.transaction(() => {
+      const open = this.repo.openClaimOf(accountId);
+      if (open) {
+        throw new AppError("CLAIM_ALREADY_OPEN", `${ERROR_CATALOG.CLAIM_ALREADY_OPEN.en} (claim ${open.id}, status: ${open.status})`, {
+          field: "accountId", details: { claimId: open.id, status: open.status },
+        });
+      }
+      this.repo.insertClaim(
+        {
+          id: claimId, kind: "benefit", member: snapshot.member, accountId, planCode: snapshot.kind === "EnterpriseAnnuity" ? snapshot.plan : null,
+          event: input.event, payoutMode: input.payoutMode, parameter: input.amountPerMonth?.toString() ?? null, status: "pending", rule: null,
+          message: null, messageZh: null, decidedBy: null, evidenceHash: null, operationId: null, attestedAt: null, submittedAt: now, decidedAt: null,
+        },
+        now,
+      );
+      if (caller.idempotency) {
+        store.idempotency.save({ institution: caller.institution, key: caller.idempotency.key, requestHash: caller.idempotency.requestHash, response: { claimId } });
+      }
+    });
+    await this.decidePending(this.repo.claim(claimId)!, { final: false });
+    return this.payoutPlanOutcome(this.repo.claim(claimId)!, options);
+  }
+
+  /** choosePayoutMode's answer for a claim: its payout-plan operation, or the rule that stopped it. */
+  private async payoutPlanOutcome(claim: ClaimRow, options: { wait?: boolean }): Promise<WriteOutcome> {
+    const details = { rule: claim.rule, messageZh: claim.messageZh, claimId: claim.id };
+    if (claim.status === "rejected") throw new AppError("CLAIM_RULE_FAILED", `${claim.message} (${claim.rule})`, { details });
+    if (claim.status === "review") throw new AppError("CLAIM_NEEDS_REVIEW", `${claim.message} (${claim.rule})`, { details });
+    if (!claim.operationId) {
+      throw new AppError("CHAIN_UNAVAILABLE", "The attestation this payout plan rests on is not yet confirmed on the ledger; the claim is pending and is decided by the next sweep (details.claimId).", {
+        details: { claimId: claim.id },
+      });
+    }
+    let op = this.deps.store.operations.get(claim.operationId)!;
+    if (options.wait && op.state !== "succeeded" && op.state !== "failed") op = await this.deps.pipeline.waitForFinal(op.id, this.deps.waitTimeoutMs);
+    return { operation: viewOperation(op), final: op.state === "succeeded" || op.state === "failed" };
   }
 
   /** Runs the rules on a pending claim; `final` (before a settlement) turns "still waiting" into manual review. */
@@ -308,6 +391,12 @@ export class ClaimService {
       }
       const parameter = decision.outcome === "approve" ? decision.parameter : this.parameterOf(claim, facts.member.birthDate);
       await this.decide(claim, { outcome: "approve", event: claim.event, payoutMode: claim.payoutMode!, parameter, ageAtPaymentStart: 0 }, "operator");
+      // The review's rule stays; the message records the operator's approval and reason code (as a rejection's does).
+      const reason = input.reasonCode ? ` (${input.reasonCode})` : "";
+      this.repo.updateClaim(claimId, {
+        message: `${claim.message ?? ""} Approved by the operator after manual review${reason}.`.trim(),
+        messageZh: `${claim.messageZh ?? ""}经人工审核批准${input.reasonCode ? `（${input.reasonCode}）` : ""}。`,
+      }, this.now());
     } finally {
       this.deciding.delete(claimId);
     }
@@ -354,6 +443,7 @@ export class ClaimService {
       heirs,
     });
     if (decision.outcome === "reject") {
+      if (decision.rule === "ZERO_BALANCE" && existing?.status === "awaitingHeirs") this.closeEmptyInheritance(existing);
       const code: ErrorCode =
         decision.rule === "HEIR_SHARES_INVALID" ? "HEIR_SHARES_INVALID"
         : decision.rule === "ACCOUNT_NOT_FOUND" ? "ACCOUNT_NOT_FOUND"
@@ -398,9 +488,24 @@ export class ClaimService {
     });
     this.repo.updateClaim(claimId, {
       status: "approved", decidedBy: "rules", decidedAt: now, operationId: outcome.operation.operationId,
+      // A claim opened from the death notification knows the annuity plan only by its ledger id: the bank named its code.
+      ...(input.plan !== "personal" ? { planCode: input.plan } : {}),
       ...(attestationOp?.state === "succeeded" ? { attestedAt: attestationOp.updatedAt } : {}),
     }, now);
     return this.view(this.repo.claim(claimId)!, caller);
+  }
+
+  /** Whether a settlement run reference (keccak of `run:<reference>`) is already taken (the settlement hook's check). */
+  settlementRunRefUsed(runRef: string): boolean {
+    return this.repo.settlementRunRefUsed(runRef);
+  }
+
+  /** An inheritance claim on an account with no balance: nothing to inherit, decided by the rules (ZERO_BALANCE). */
+  private closeEmptyInheritance(claim: ClaimRow): void {
+    const now = this.now();
+    this.repo.updateClaim(claim.id, {
+      status: "rejected", rule: "ZERO_BALANCE", message: NOTHING_TO_INHERIT.en, messageZh: NOTHING_TO_INHERIT.zh, decidedBy: "rules", decidedAt: now,
+    }, now);
   }
 
   /** The creditor of a settled payout for the payment instruction: the member, or an heir (decrypted). */
@@ -448,7 +553,7 @@ export class ClaimService {
    * claims in review and inheritances still waiting for heirs are escalated; and the run waits (up to the write
    * timeout) until every approved payout plan is on chain and indexed, so this run pays it.
    */
-  async beforeSettlement(): Promise<{ decided: number; escalated: number; notReady: number }> {
+  async beforeSettlement(options: { escalate?: boolean } = {}): Promise<{ decided: number; escalated: number; notReady: number }> {
     const pending = this.repo.claimsWithStatus("pending");
     for (const claim of pending) {
       const notification = this.repo.activeNotification(claim.member, claim.event);
@@ -456,8 +561,16 @@ export class ClaimService {
       await this.decidePending(this.repo.claim(claim.id)!, { final: true });
     }
     const now = this.now();
-    const waiting = this.repo.claimsWithStatus("review", "awaitingHeirs");
-    for (const claim of waiting) this.repo.escalate(claim.id, now);
+    const waiting: ClaimRow[] = [];
+    for (const claim of this.repo.claimsWithStatus("review", "awaitingHeirs")) {
+      // An inheritance whose account has (come to have) no balance has nothing to wait for: decided, not escalated.
+      if (claim.status === "awaitingHeirs" && ((await this.deps.ledger.getAccount(claim.accountId))?.balance ?? 0n) === 0n) {
+        this.closeEmptyInheritance(claim);
+        continue;
+      }
+      waiting.push(claim);
+    }
+    if (options.escalate !== false) for (const claim of waiting) this.repo.escalate(claim.id, now);
 
     const approved = this.repo.claimsAwaitingFirstPayment().filter((c) => c.operationId);
     const ops = await Promise.all(approved.map((c) => this.deps.pipeline.waitForFinal(c.operationId!, this.deps.waitTimeoutMs)));
@@ -467,7 +580,7 @@ export class ClaimService {
     const ready = (_c: ClaimRow, op: OperationRecord) => op.state !== "succeeded" || (op.blockNumber ?? Infinity) <= indexedBlock();
     while (approved.some((c, i) => !ready(c, ops[i]!)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await this.refresh();
-    return { decided: pending.length, escalated: waiting.length, notReady: approved.filter((c, i) => !ready(c, ops[i]!)).length };
+    return { decided: pending.length, escalated: options.escalate === false ? 0 : waiting.length, notReady: approved.filter((c, i) => !ready(c, ops[i]!)).length };
   }
 
   // ───────────────────────────── views ─────────────────────────────

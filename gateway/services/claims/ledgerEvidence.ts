@@ -33,8 +33,13 @@ export interface TransactionOnChain {
 
 export interface LedgerEvidencePort {
   eligibilityOf(member: string, qualifyingEventCode: number): Promise<AttestationOnChain>;
-  /** The ledger's operation count and running hash at the current head (read at one block). */
-  auditState(): Promise<{ operationCount: bigint; runningHash: string; blockNumber: number }>;
+  /** The ledger's operation count and running hash at `blockNumber` (default: the current head), read at one block. */
+  auditState(blockNumber?: number): Promise<{ operationCount: bigint; runningHash: string; blockNumber: number }>;
+  /**
+   * An account's PersonalContributionCredited, PayoutSettled and PayoutFailed events up to `toBlock`, read from the
+   * chain by the account's indexed topic (eth_getLogs), oldest first.
+   */
+  accountEvents(accountId: string, toBlock: number): Promise<(LedgerEventOnChain & { blockNumber: number; blockTime: number; txHash: string })[]>;
   /** The running hash after ledger operation `sequence` (from its OperationRecorded event), if there is one. */
   runningHashAt(sequence: bigint): Promise<string | undefined>;
   /** A transaction's receipt with the ledger's events decoded; undefined if the chain does not know it. */
@@ -66,10 +71,30 @@ export function createLedgerEvidenceReader(provider: JsonRpcProvider, ledgerAddr
       const [active, effectiveDate, evidenceHash] = (await ledger.getFunction("eligibilityOf").staticCall(member, code)) as [boolean, bigint, string];
       return { active, effectiveDate: Number(effectiveDate), evidenceHash: evidenceHash.toLowerCase() };
     },
-    async auditState() {
-      const blockNumber = await provider.getBlockNumber();
+    async auditState(at) {
+      const blockNumber = at ?? (await provider.getBlockNumber());
       const [operationCount, runningHash] = (await ledger.getFunction("auditState").staticCall({ blockTag: blockNumber })) as [bigint, string];
       return { operationCount, runningHash: runningHash.toLowerCase(), blockNumber };
+    },
+    async accountEvents(accountId, toBlock) {
+      const topic = (name: string) => ledgerInterface.getEvent(name)!.topicHash;
+      const account = accountId.toLowerCase();
+      const [contributions, payouts] = await Promise.all([
+        provider.getLogs({ address: ledgerAddress, fromBlock: deploymentBlock, toBlock, topics: [topic("PersonalContributionCredited"), account] }),
+        provider.getLogs({ address: ledgerAddress, fromBlock: deploymentBlock, toBlock, topics: [[topic("PayoutSettled"), topic("PayoutFailed")], null, account] }),
+      ]);
+      const logs = [...contributions, ...payouts].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+      const events = [];
+      for (const log of logs) {
+        const parsed = ledgerInterface.parseLog(log);
+        if (!parsed) continue;
+        const args: Record<string, string> = {};
+        parsed.fragment.inputs.forEach((input, i) => {
+          args[input.name] = plain(parsed.args[i]);
+        });
+        events.push({ name: parsed.name, logIndex: log.index, args, blockNumber: log.blockNumber, blockTime: await blockTime(log.blockNumber), txHash: log.transactionHash.toLowerCase() });
+      }
+      return events;
     },
     async runningHashAt(sequence) {
       if (sequence === 0n) return "0x" + "00".repeat(32);

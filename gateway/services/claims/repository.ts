@@ -167,6 +167,15 @@ export class ClaimsRepository {
       .map((r) => fromRow<ClaimRow>(r)!);
   }
 
+  /** A benefit claim on the account still waiting for a decision (pending or in manual review). */
+  openClaimOf(accountId: string): ClaimRow | undefined {
+    return fromRow(
+      this.db
+        .prepare("SELECT * FROM claims WHERE kind = 'benefit' AND account_id = ? AND status IN ('pending', 'review') ORDER BY created_at LIMIT 1")
+        .get(accountId.toLowerCase()) as Record<string, unknown>,
+    );
+  }
+
   inheritanceClaimOf(accountId: string): ClaimRow | undefined {
     return fromRow(
       this.db
@@ -177,7 +186,7 @@ export class ClaimsRepository {
 
   updateClaim(
     id: string,
-    change: Partial<Pick<ClaimRow, "status" | "rule" | "message" | "messageZh" | "decidedBy" | "operationId" | "decidedAt" | "attestedAt" | "parameter" | "evidenceHash">>,
+    change: Partial<Pick<ClaimRow, "status" | "rule" | "message" | "messageZh" | "decidedBy" | "operationId" | "decidedAt" | "attestedAt" | "parameter" | "evidenceHash" | "planCode">>,
     now: string,
   ): void {
     const columns = Object.keys(change).map((k) => `${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} = ?`);
@@ -227,6 +236,24 @@ export class ClaimsRepository {
       .prepare("SELECT account_id, plan, kind, status FROM idx_accounts WHERE member = ? ORDER BY opened_block, account_id")
       .all(member.toLowerCase()) as { account_id: string; plan: string; kind: "PersonalPension" | "EnterpriseAnnuity"; status: string }[])
       .map((r) => ({ accountId: r.account_id, plan: r.plan, kind: r.kind, status: r.status }));
+  }
+
+  /** The annuity accounts the gateway enrolled the member in (its enrolMember operations not refused by the ledger). */
+  enrolledPlansOf(member: string): string[] {
+    return (this.db
+      .prepare("SELECT DISTINCT json_extract(request_json, '$.plan') AS plan FROM operations WHERE kind = 'enrolMember' AND state != 'failed' AND lower(json_extract(request_json, '$.member')) = ?")
+      .all(member.toLowerCase()) as { plan: string }[]).map((r) => r.plan.toLowerCase());
+  }
+
+  /** Whether a settlement run reference is taken: by an operation not refused by the ledger, or a run on chain. */
+  settlementRunRefUsed(runRef: string): boolean {
+    const ref = runRef.toLowerCase();
+    return this.db
+      .prepare(
+        `SELECT 1 FROM operations WHERE kind = 'settlePayouts' AND state != 'failed' AND lower(json_extract(request_json, '$.runRef')) = ?
+         UNION ALL SELECT 1 FROM idx_settlement_runs WHERE lower(run_ref) = ? LIMIT 1`,
+      )
+      .get(ref, ref) !== undefined;
   }
 
   /** Payouts settled on an account (the index's PayoutSettled events), oldest first. */

@@ -25,11 +25,13 @@ import {
   type NotificationParseResult,
   type SocialSecurityNotification,
 } from "../../adapters/socialsecurity/notifications.js";
+import { accountIdOf } from "../../chain/ledgerInterface.js";
 import { PERSONAL_ONLY_EVENTS_IN_FORCE_FROM, PERSONAL_PENSION_ONLY_EVENTS, QUALIFYING_EVENT_CODE } from "../../domain/ledgerTypes.js";
 import { statutoryRetirement } from "../../domain/retirementAge.js";
 import { parseResidentId } from "../../domain/residentId.js";
 import { CLAIM_RULES } from "../../domain/claimRules.js";
 import type { OperationState } from "../../store/operations.js";
+import { ERROR_CATALOG } from "../../errors.js";
 import type { Caller, ServiceDeps } from "../context.js";
 import type { OperationService } from "../operations.js";
 import { cstMidnightSeconds, shanghaiTime } from "../time.js";
@@ -77,7 +79,34 @@ const CORRECTED = encodeBytes32String("CORRECTED");
 
 type Rejection = { field: string; reason: string };
 
+/** One of the member's accounts; `balance` when read from the ledger. */
+type MemberAccount = { accountId: string; plan: string; kind: string; status: string; balance?: bigint };
+
+const IN_USE: Rejection = {
+  field: "correctsCertificateNumber",
+  reason: "the corrected attestation cannot be revoked: a payout has started on it (ELIGIBILITY_IN_USE)",
+};
+
+/** An inheritance claim on an account with no balance: decided at once, nothing is registered or paid. */
+export const NOTHING_TO_INHERIT = {
+  en: `${CLAIM_RULES.ZERO_BALANCE.en} Nothing to inherit: no heirs need to be registered.`,
+  zh: `${CLAIM_RULES.ZERO_BALANCE.zh}无可继承余额，无需登记继承人。`,
+};
+
 export class SocialSecurityService {
+  /**
+   * Records are checked and written one at a time across requests and the inbox: the checks (same hash, same
+   * certificate, a live attestation of the event) read the database, then await the chain, then write, so two
+   * requests carrying the same record — or two certificates of one event — must not interleave between them.
+   */
+  private recordQueue: Promise<unknown> = Promise.resolve();
+
+  private oneAtATime<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.recordQueue.then(step, step);
+    this.recordQueue = run.catch(() => undefined);
+    return run;
+  }
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly operations: OperationService,
@@ -100,7 +129,7 @@ export class SocialSecurityService {
         records.push({ line: result.line, outcome: "rejected", field: result.field, reason: result.reason });
         continue;
       }
-      records.push(await this.ingestRecord(result.line, result.record, source, now));
+      records.push(await this.oneAtATime(() => this.ingestRecord(result.line, result.record, source, now)));
     }
     if (options.wait) await this.awaitOperations(records);
     const counts = { received: records.length, recorded: 0, corrected: 0, duplicate: 0, rejected: 0 };
@@ -139,7 +168,7 @@ export class SocialSecurityService {
 
     const member = store.members.byResidentId(record.residentId);
     const pseudonym = store.members.pseudonymOf(record.residentId);
-    const accounts = member ? this.repo.accountsOfMember(pseudonym) : [];
+    const accounts = member ? await this.accountsOf(pseudonym, record.eventType) : [];
     if (!member || accounts.length === 0) return reject({ field: "residentId", reason: "unknown member: no pension account at this bank" });
 
     const eventCode = QUALIFYING_EVENT_CODE[record.eventType];
@@ -159,6 +188,12 @@ export class SocialSecurityService {
         return reject({ field: "correctsCertificateNumber", reason: "no earlier certificate with this number for this member" });
       }
       if (!this.live(corrected)) return reject({ field: "correctsCertificateNumber", reason: "the corrected certificate is already revoked or was never recorded" });
+      // A payout rests on the corrected attestation (the ledger would refuse the revocation): refused now, and a
+      // resend does not send the failing revocation again.
+      const earlierRevoke = corrected.revokeOperationId ? store.operations.get(corrected.revokeOperationId) : undefined;
+      if ((earlierRevoke?.state === "failed" && earlierRevoke.error?.code === "ELIGIBILITY_IN_USE") || this.payoutStartedOn(pseudonym, corrected.event)) {
+        return { ...reject(IN_USE), error: { code: "ELIGIBILITY_IN_USE", message: ERROR_CATALOG.ELIGIBILITY_IN_USE.en } };
+      }
     }
     const live = this.repo.activeNotification(pseudonym, record.eventType);
     if (live && live.evidenceHash !== corrected?.evidenceHash) {
@@ -222,6 +257,35 @@ export class SocialSecurityService {
     return report;
   }
 
+  /**
+   * The member's accounts. The event index may lag behind an account opened or enrolled a moment ago, so a member
+   * it does not know (or without the personal account a personal-pension-only event needs) is looked up on the
+   * ledger: the personal account and the annuity accounts the gateway enrolled the member in. A death reads every
+   * account from the ledger, for the balances its inheritance claims need.
+   */
+  private async accountsOf(pseudonym: string, event: NotificationRow["event"]): Promise<MemberAccount[]> {
+    const indexed = this.repo.accountsOfMember(pseudonym);
+    const needsPersonal = PERSONAL_PENSION_ONLY_EVENTS.includes(event) && !indexed.some((a) => a.kind === "PersonalPension");
+    if (event !== "death" && indexed.length > 0 && !needsPersonal) return indexed;
+    const candidates = new Set([
+      accountIdOf(pseudonym).toLowerCase(),
+      ...indexed.map((a) => a.accountId.toLowerCase()),
+      ...this.repo.enrolledPlansOf(pseudonym).map((plan) => accountIdOf(pseudonym, plan).toLowerCase()),
+    ]);
+    const accounts: MemberAccount[] = [];
+    for (const accountId of candidates) {
+      const snapshot = await this.deps.ledger.getAccount(accountId);
+      if (snapshot) accounts.push({ accountId, plan: snapshot.plan, kind: snapshot.kind, status: snapshot.status, balance: snapshot.balance });
+    }
+    return accounts;
+  }
+
+  /** Whether a payout plan or an inheritance started on the member's attestation of the event (a claim approved and not refused by the ledger). */
+  private payoutStartedOn(member: string, event: NotificationRow["event"]): boolean {
+    return this.repo.claimsWithStatus("approved").some((c) => c.member === member.toLowerCase() && c.event === event &&
+      c.operationId !== null && this.deps.store.operations.get(c.operationId)?.state !== "failed");
+  }
+
   /** A notification that stands: its attestation not refused by the ledger, and not (successfully) revoked. */
   private live(row: NotificationRow): boolean {
     return this.repo.isLive(row.evidenceHash);
@@ -237,7 +301,12 @@ export class SocialSecurityService {
     return { rule: "RETIREMENT_BELOW_STATUTORY_AGE", message: rule.en, messageZh: rule.zh, statutoryRetirementDate: statutory.retirementDate };
   }
 
-  private openInheritanceClaims(member: string, accounts: { accountId: string; plan: string; status: string }[], hash: string, now: Date): string[] {
+  /**
+   * One inheritance claim per account of the deceased that is not closed. An annuity account's claim is labelled
+   * with its plan's ledger id (the gateway does not keep plan codes). An account with no balance leaves nothing to
+   * inherit: its claim is decided at once (rejected, ZERO_BALANCE) instead of waiting for heirs forever.
+   */
+  private openInheritanceClaims(member: string, accounts: MemberAccount[], hash: string, now: Date): string[] {
     const ids: string[] = [];
     for (const account of accounts) {
       if (account.status === "Closed") continue;
@@ -247,11 +316,13 @@ export class SocialSecurityService {
         continue;
       }
       const id = randomUUID();
+      const empty = account.balance !== undefined && account.balance <= 0n;
       this.repo.insertClaim(
         {
-          id, kind: "inheritance", member, accountId: account.accountId, planCode: null, event: "death", payoutMode: null, parameter: null,
-          status: "awaitingHeirs", rule: null, message: null, messageZh: null, decidedBy: null, evidenceHash: hash, operationId: null,
-          attestedAt: null, submittedAt: now.toISOString(), decidedAt: null,
+          id, kind: "inheritance", member, accountId: account.accountId, planCode: account.kind === "EnterpriseAnnuity" ? account.plan : null, event: "death",
+          payoutMode: null, parameter: null, status: empty ? "rejected" : "awaitingHeirs", rule: empty ? "ZERO_BALANCE" : null,
+          message: empty ? NOTHING_TO_INHERIT.en : null, messageZh: empty ? NOTHING_TO_INHERIT.zh : null, decidedBy: empty ? "rules" : null,
+          evidenceHash: hash, operationId: null, attestedAt: null, submittedAt: now.toISOString(), decidedAt: empty ? now.toISOString() : null,
         },
         now.toISOString(),
       );
@@ -271,6 +342,12 @@ export class SocialSecurityService {
       const failed = revoke?.state === "failed" ? revoke : op.state === "failed" ? op : undefined;
       r.state = failed ? "failed" : op.state;
       if (failed?.error) r.error = { code: failed.error.code, message: failed.error.message };
+      // The ledger refused to revoke the corrected attestation: the correction did not happen.
+      if (revoke?.state === "failed" && r.outcome === "corrected") {
+        r.outcome = "rejected";
+        r.field = IN_USE.field;
+        r.reason = revoke.error?.code === "ELIGIBILITY_IN_USE" ? IN_USE.reason : `the ledger refused to revoke the corrected attestation (${revoke.error?.code ?? "TRANSACTION_REVERTED"})`;
+      }
     }
   }
 }

@@ -12,14 +12,19 @@
  * - the ledger's audit state at issue (operation count, running hash, block).
  * `certificateHash` = SHA-256 of the canonical JSON of everything else; `seal` = the gateway's keyed hash of it.
  *
+ * The figures and the ledger section describe one block: the gateway waits (bounded) until its event index has
+ * reached the chain head and takes the audit state at the indexed block (a lagging index: CHAIN_UNAVAILABLE).
+ *
  * Verification re-reads each listed transaction's receipt from the chain and compares the decoded event with the
- * certificate line (account, payee, amounts, year), recomputes the totals, the hash and the seal, and checks the
- * running hash against the ledger's OperationRecorded event of that sequence. Any difference is named.
+ * certificate line (account, payee, amounts, year), recomputes the totals, the hash and the seal, checks the
+ * running hash against the ledger's OperationRecorded event of that sequence, and — to find omissions — re-reads
+ * the year's contributions and payouts of the taxpayer's accounts from the chain (eth_getLogs by the account's
+ * indexed topic, up to the certificate's block) and compares counts and totals. Any difference is named.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { accountIdOf } from "../../chain/ledgerInterface.js";
 import { formatFen } from "../../domain/money.js";
-import { requireResidentId } from "../../domain/residentId.js";
+import { parseResidentId, requireResidentId } from "../../domain/residentId.js";
 import { PERSONAL_PENSION_ANNUAL_CAP_FEN } from "../../domain/taxSaving.js";
 import { AppError, ERROR_CATALOG } from "../../errors.js";
 import { canonicalJson } from "../../store/json.js";
@@ -117,10 +122,15 @@ export class TaxService {
     void caller;
     this.requireYear(input.year);
     const id = requireResidentId(input.residentId, { today: this.deps.clock() });
+    if (!this.deps.store.members.byResidentId(id.id) && this.repo.heirsByLookup(this.heirVault.idLookup(id.id)).length === 0) {
+      throw new AppError("MEMBER_NOT_FOUND", `${ERROR_CATALOG.MEMBER_NOT_FOUND.en} (neither a member nor a registered heir)`, { field: "residentId" });
+    }
     const member = this.deps.store.members.pseudonymOf(id.id);
-    const contributions = this.repo.personalContributionsInYear(accountIdOf(member), input.year);
-    const payouts = await this.payoutsOf(id.id, input.year);
-    const [cap, audit] = await Promise.all([this.annualCap(input.year), this.evidence.auditState()]);
+    // The figures come from the index and the ledger section from the chain: both must describe the same block.
+    const indexedBlock = await this.indexAtHead();
+    const contributions = this.repo.personalContributionsInYear(accountIdOf(member), input.year).filter((c) => c.blockNumber <= indexedBlock);
+    const payouts = (await this.payoutsOf(id.id, input.year)).filter((p) => p.blockNumber <= indexedBlock);
+    const [cap, audit] = await Promise.all([this.annualCap(input.year), this.evidence.auditState(indexedBlock)]);
     const total = sum(contributions.map((c) => c.amount));
     const deductible = min(total, cap);
     const gross = sum(payouts.map((p) => p.gross));
@@ -154,6 +164,54 @@ export class TaxService {
     return { ...content, certificateHash, seal: this.heirVault.seal("tax-certificate", certificateHash) };
   }
 
+  /**
+   * Waits (up to the write timeout) until the event index has reached the chain head as it is now, and returns the
+   * indexed block; a lagging index is CHAIN_UNAVAILABLE rather than a certificate that misses recent entries.
+   */
+  private async indexAtHead(): Promise<number> {
+    const head = await this.deps.ledger.headBlock();
+    const deadline = Date.now() + this.deps.waitTimeoutMs;
+    for (;;) {
+      const indexed = this.deps.store.checkpoint.get()?.blockNumber ?? -1;
+      if (indexed >= head) return indexed;
+      if (Date.now() >= deadline) {
+        throw new AppError("CHAIN_UNAVAILABLE", `The gateway's event index is behind the chain (indexed block ${indexed}, head ${head}); retry shortly.`, {
+          details: { indexedBlock: indexed, headBlock: head },
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /**
+   * What the chain itself holds for the taxpayer in the year up to `toBlock`, read by the accounts' indexed topics:
+   * the personal account's contributions, and the payouts settled to the taxpayer (as member, or as heir on the
+   * deceased's personal account) less those the bank reported failed by then.
+   */
+  private async chainTotals(member: string, heirs: { refs: Set<string>; accounts: string[] }, year: number, toBlock: number) {
+    const own = accountIdOf(member).toLowerCase();
+    const payees = new Set([member.toLowerCase(), ...heirs.refs]);
+    const contributions = { count: 0, total: 0n };
+    const payouts = { count: 0, gross: 0n, tax: 0n, net: 0n };
+    for (const accountId of [own, ...heirs.accounts.filter((a) => a !== own)]) {
+      const events = await this.evidence.accountEvents(accountId, toBlock);
+      const failed = new Set(events.filter((e) => e.name === "PayoutFailed").map((e) => e.args.payoutId));
+      for (const e of events) {
+        if (e.name === "PersonalContributionCredited" && accountId === own && Number(e.args.year) === year) {
+          contributions.count++;
+          contributions.total += BigInt(e.args.amount!);
+        }
+        if (e.name === "PayoutSettled" && payees.has(e.args.payee!) && !failed.has(e.args.payoutId) && cstParts(new Date(e.blockTime * 1000)).year === year) {
+          payouts.count++;
+          payouts.gross += BigInt(e.args.gross!);
+          payouts.tax += BigInt(e.args.tax!);
+          payouts.net += BigInt(e.args.net!);
+        }
+      }
+    }
+    return { contributions, payouts };
+  }
+
   private async annualCap(year: number): Promise<bigint> {
     const cap = await this.deps.ledger.annualCap(year);
     return cap > 0n ? cap : PERSONAL_PENSION_ANNUAL_CAP_FEN;
@@ -169,7 +227,12 @@ export class TaxService {
     add("certificateHash", hash === certificate.certificateHash, "the certificate's content does not match its hash (altered)");
     add("seal", this.heirVault.seal("tax-certificate", certificate.certificateHash) === certificate.seal, "the seal was not made by this gateway for this hash");
 
-    const parsedId = requireResidentId(certificate.taxpayer.residentId, { field: "certificate.taxpayer.residentId" });
+    const taxpayerId = parseResidentId(certificate.taxpayer.residentId, this.deps.clock());
+    if (!taxpayerId.ok) {
+      add("taxpayer.residentId", false, `not a valid resident ID number (${taxpayerId.check}): ${taxpayerId.message}`);
+      return { valid: false, checks };
+    }
+    const parsedId = taxpayerId.value;
     const member = this.deps.store.members.pseudonymOf(parsedId.id);
     const accountId = accountIdOf(member).toLowerCase();
     const heirRefs = new Set(this.repo.heirsByLookup(this.heirVault.idLookup(parsedId.id)).map((h) => h.heirRef));
@@ -201,6 +264,24 @@ export class TaxService {
     const runningHash = await this.evidence.runningHashAt(BigInt(certificate.ledger.operationCount));
     add("ledger.runningHash", runningHash !== undefined && runningHash === certificate.ledger.runningHash.toLowerCase(),
       "the ledger's running hash after that operation differs");
+
+    // Omissions: the chain's own record of the year up to the certificate's block, compared with the totals.
+    const head = await this.deps.ledger.headBlock();
+    const upTo = certificate.ledger.blockNumber;
+    add("ledger.blockNumber", upTo <= head, `the block ${upTo} is after the chain head ${head}`);
+    if (upTo <= head) {
+      const heirAccounts = this.repo.heirsByLookup(this.heirVault.idLookup(parsedId.id))
+        .map((h) => this.repo.claim(h.claimId)?.accountId)
+        .filter((a): a is string => a !== undefined && this.personalAccount(a));
+      const chain = await this.chainTotals(member, { refs: heirRefs, accounts: heirAccounts }, certificate.taxYear, upTo);
+      const listed = certificate.contributions.items.length;
+      add("contributions.complete", chain.contributions.count === listed && chain.contributions.total.toString() === certificate.contributions.total,
+        `up to block ${upTo} the chain holds ${chain.contributions.count} contributions of the year totalling ${chain.contributions.total} fen; the certificate has ${listed} totalling ${certificate.contributions.total} fen`);
+      const paid = certificate.payouts;
+      add("payouts.complete", chain.payouts.count === paid.items.length && chain.payouts.gross.toString() === paid.gross &&
+        chain.payouts.tax.toString() === paid.taxWithheld && chain.payouts.net.toString() === paid.net,
+        `up to block ${upTo} the chain holds ${chain.payouts.count} payouts of the year (gross ${chain.payouts.gross}, tax ${chain.payouts.tax}, net ${chain.payouts.net} fen); the certificate has ${paid.items.length} (gross ${paid.gross}, tax ${paid.taxWithheld}, net ${paid.net} fen)`);
+    }
     return { valid: checks.every((c) => c.ok), checks };
   }
 

@@ -11,6 +11,7 @@ import path from "node:path";
 import { buildPain001 } from "../../../gateway/adapters/bank/pain001.js";
 import { socialSecurityInboxDir } from "../../../gateway/adapters/socialsecurity/inbox.js";
 import { ageInWholeYears } from "../../../gateway/domain/calendar.js";
+import { CLAIM_RULES } from "../../../gateway/domain/claimRules.js";
 import { divRoundHalfUp } from "../../../gateway/domain/money.js";
 import { monthsDivisor } from "../../../gateway/domain/monthsDivisor.js";
 import { statutoryRetirement } from "../../../gateway/domain/retirementAge.js";
@@ -182,6 +183,8 @@ describe("claims from notification to payment instruction (real chain and databa
     const months = monthsDivisor(ageInWholeYears(birthDate, cstToday()));
     expect(approved).to.include({ status: "approved", parameter: String(months) });
     expect(approved.decision).to.include({ by: "operator", rule: "RETIREMENT_BELOW_STATUTORY_AGE" });
+    expect(approved.decision.message).to.equal(`${CLAIM_RULES.RETIREMENT_BELOW_STATUTORY_AGE.en} Approved by the operator after manual review (EARLY_RETIREMENT_OK).`);
+    expect(approved.decision.messageZh).to.contain("（EARLY_RETIREMENT_OK）");
     const again = await stack.api("operator", "POST", `/v1/claims/${claim.claimId}/decision`, { decision: "reject" });
     expect(again.status).to.equal(409);
     expect(again.body.code).to.equal("CLAIM_NOT_IN_REVIEW");

@@ -96,7 +96,7 @@ describe("tax bureau, access and calculators (real chain and database)", functio
       altered.certificateHash = certificateHashOf(altered);
       const rehashed = await verify(altered);
       expect(rehashed.valid).to.equal(false);
-      expect(failed(rehashed)).to.deep.equal(["seal", "payouts.items.0"]);
+      expect(failed(rehashed)).to.deep.equal(["seal", "payouts.items.0", "payouts.complete"]);
 
       const inflated = structuredClone(certificate);
       inflated.contributions.items[1].amount = "600000";
@@ -104,6 +104,79 @@ describe("tax bureau, access and calculators (real chain and database)", functio
       inflated.contributions.deductible = "1300000";
       const result = await verify(inflated);
       expect(failed(result)).to.include.members(["certificateHash", "contributions.items.1", "contributions.deductible"]);
+    });
+
+    it("issues a certificate right after a contribution with it included, its figures and ledger section at the same block, even while the index lags", async () => {
+      const late = residentIdOf("1985-06-06", "male", 23);
+      await openFundedAccount(stack, late, "赵三", "6222020200112233423", [10_000]);
+      await stack.gateway.listener.stop();
+      let certificate: any;
+      let restarted = false;
+      try {
+        const credited = expectStatus(
+          await stack.api("bank", "POST", "/v1/contributions?wait=true", { residentId: late, amount: 20_000, bookedAt: new Date(Date.now() - 60_000).toISOString(), bankReference: "C-LATE-1" }),
+          200,
+          "contribution",
+        );
+        const pending = stack.api("taxBureau", "POST", "/v1/tax/certificates", { residentId: late, year });
+        await new Promise((r) => setTimeout(r, 600));
+        stack.gateway.listener.start();
+        restarted = true;
+        certificate = expectStatus(await pending, 200, "certificate");
+        expect(certificate.ledger.blockNumber).to.be.at.least(credited.blockNumber);
+      } finally {
+        if (!restarted) stack.gateway.listener.start();
+      }
+      expect(certificate.contributions.items.map((c: { amount: string }) => c.amount)).to.deep.equal(["10000", "20000"]);
+      expect(certificate.contributions.total).to.equal("30000");
+      expect((await verify(certificate)).valid).to.equal(true);
+    });
+
+    it("finds an omitted contribution or payout by re-reading the year from the chain, even with a recomputed hash", async () => {
+      const failed = (r: { checks: { check: string; ok: boolean }[] }) => r.checks.filter((c) => !c.ok).map((c) => c.check);
+      const certificate = await certificateOf(taxpayer);
+      const short = structuredClone(certificate);
+      short.contributions.items.pop();
+      short.contributions.total = "700000";
+      short.contributions.deductible = "700000";
+      short.certificateHash = certificateHashOf(short);
+      const shortResult = await verify(short);
+      expect(shortResult.valid).to.equal(false);
+      expect(failed(shortResult)).to.deep.equal(["seal", "contributions.complete"]);
+      expect(shortResult.checks.find((c: { check: string }) => c.check === "contributions.complete").detail).to.contain("2 contributions of the year totalling 1200000 fen");
+
+      const unpaid = structuredClone(certificate);
+      unpaid.payouts.items = [];
+      Object.assign(unpaid.payouts, { gross: "0", taxWithheld: "0", net: "0" });
+      unpaid.certificateHash = certificateHashOf(unpaid);
+      expect(failed(await verify(unpaid))).to.deep.equal(["seal", "payouts.complete"]);
+    });
+
+    it("refuses an operation count beyond uint256 with 400 naming ledger.operationCount, and answers valid:false for a taxpayer ID with a bad check character", async () => {
+      const certificate = await certificateOf(taxpayer);
+      for (const operationCount of ["9".repeat(80), (2n ** 256n).toString()]) {
+        const response = await stack.api("auditor", "POST", "/v1/tax/certificates/verification", { ...certificate, ledger: { ...certificate.ledger, operationCount } });
+        expect(response.status, operationCount).to.equal(400);
+        expect(response.body).to.include({ code: "VALIDATION_FAILED", field: "ledger.operationCount" });
+      }
+      const farYear = await stack.api("auditor", "POST", "/v1/tax/certificates/verification", { ...certificate, taxYear: 70_000 });
+      expect(farYear.status).to.equal(400);
+      expect(farYear.body).to.include({ code: "VALIDATION_FAILED", field: "taxYear" });
+      const future = await verify({ ...certificate, ledger: { ...certificate.ledger, blockNumber: 9_000_000_000 } });
+      expect(future.valid).to.equal(false);
+      expect(future.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { check: string }) => c.check)).to.include.members(["certificateHash", "ledger.blockNumber"]);
+      const badCheck = taxpayer.slice(0, 17) + (taxpayer[17] === "0" ? "1" : "0");
+      const result = await verify({ ...certificate, taxpayer: { residentId: badCheck } });
+      expect(result.valid).to.equal(false);
+      const check = result.checks.find((c: { check: string }) => c.check === "taxpayer.residentId");
+      expect(check).to.include({ ok: false });
+      expect(check.detail).to.contain("checkCharacter");
+    });
+
+    it("refuses a certificate for a valid ID number that is neither a member nor an heir with 404 MEMBER_NOT_FOUND", async () => {
+      const response = await stack.api("taxBureau", "POST", "/v1/tax/certificates", { residentId: residentIdOf("1988-08-08", "female", 98), year });
+      expect(response.status).to.equal(404);
+      expect(response.body).to.include({ code: "MEMBER_NOT_FOUND", field: "residentId" });
     });
 
     it("rejects a year before personal pension or after this year, and a bad ID number, naming the field", async () => {

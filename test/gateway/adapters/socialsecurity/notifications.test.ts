@@ -4,6 +4,7 @@ import { AppError } from "../../../../gateway/errors.js";
 import { residentIdCheckCharacter } from "../../../../gateway/domain/residentId.js";
 import {
   canonicalNotificationJson,
+  decodeNotificationFile,
   evidenceHash,
   parseNotificationsCsv,
   parseNotificationsJson,
@@ -260,6 +261,25 @@ describe("social-security notifications", () => {
       expect(fileErrorOf(() => parseNotificationsCsv(`${header}\n\n`, { today: TODAY })).details?.reason).to.match(
         /no notifications/,
       );
+    });
+  });
+
+  describe("decodeNotificationFile", () => {
+    it("decodes UTF-8 and drops a byte-order mark", () => {
+      expect(decodeNotificationFile(Buffer.from("\uFEFF上海,a", "utf8"))).to.equal("上海,a");
+    });
+
+    it("refuses GBK bytes whole, naming the file, instead of reading replacement characters", () => {
+      const gbk = Buffer.from([0x61, 0x2c, 0xc9, 0xcf, 0xba, 0xa3]); // "a,上海" in GBK
+      let error: unknown;
+      try {
+        decodeNotificationFile(gbk);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(AppError);
+      expect(error).to.include({ code: "VALIDATION_FAILED", field: "file" });
+      expect((error as AppError).message).to.contain("not UTF-8");
     });
   });
 
