@@ -34,6 +34,8 @@ contract PensionLedger is
 
     /// @notice The first year the default parameters apply to.
     uint16 public constant DEFAULTS_FROM_YEAR = 2024;
+    /// @notice Time between {scheduleUpgrade} and the earliest `upgradeToAndCall` to that implementation.
+    uint256 public constant UPGRADE_DELAY = 2 days;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -41,7 +43,7 @@ contract PensionLedger is
     }
 
     /// @notice Grants DEFAULT_ADMIN_ROLE and OPERATOR_ROLE to the operator and each institution its role (the
-    /// deployer keeps nothing), and sets the default parameters from 2024 on: cap 1,200,000 fen, withdrawal
+    /// deployer keeps nothing; six distinct non-zero addresses, else {ZeroValue} / {InstitutionRoleConflict}), and sets the default parameters from 2024 on: cap 1,200,000 fen, withdrawal
     /// tax 300 bps, enterprise limits 800 / 1,200 bps. Recorded as ledger operation 1.
     function initialize(
         address operator,
@@ -53,6 +55,12 @@ contract PensionLedger is
     ) external initializer {
         __AccessControl_init();
         __Pausable_init();
+        if (operator == address(0)) revert ZeroValue("operator");
+        if (bank == address(0)) revert ZeroValue("bank");
+        if (socialSecurity == address(0)) revert ZeroValue("socialSecurity");
+        if (taxBureau == address(0)) revert ZeroValue("taxBureau");
+        if (investmentManager == address(0)) revert ZeroValue("investmentManager");
+        if (keeper == address(0)) revert ZeroValue("keeper");
         _grantRole(DEFAULT_ADMIN_ROLE, operator);
         _grantRole(OPERATOR_ROLE, operator);
         _grantRole(BANK_ROLE, bank);
@@ -253,9 +261,21 @@ contract PensionLedger is
         _recordOperation();
     }
 
-    /// @notice Role grants are ledger operations too. Allowed while paused: revoking a compromised key is an
-    /// emergency measure.
+    /// @inheritdoc IPensionLedger
+    function nominateRoleMember(bytes32 role, address account) external onlyRole(role) {
+        if (account == address(0)) revert ZeroValue("account");
+        LedgerStorage.layout().roleNominations[role][account] = true;
+        emit RoleMemberNominated(role, account, msg.sender);
+        _recordOperation();
+    }
+
+    /// @notice Role grants are ledger operations too. Allowed while paused: replacing a compromised key is an
+    /// emergency measure. Takes effect only for an address a holder of `role` nominated ({nominateRoleMember});
+    /// the nomination is used up.
     function grantRole(bytes32 role, address account) public override onlyRole(getRoleAdmin(role)) {
+        LedgerStorage.Layout storage $ = LedgerStorage.layout();
+        if (!$.roleNominations[role][account]) revert RoleGrantNotNominated(role, account);
+        delete $.roleNominations[role][account];
         _grantRole(role, account);
         _recordOperation();
     }
@@ -273,6 +293,23 @@ contract PensionLedger is
     }
 
     // ───────────────────────────── views ─────────────────────────────
+
+    /// @inheritdoc IPensionLedger
+    function scheduleUpgrade(address implementation) external onlyRole(OPERATOR_ROLE) {
+        if (implementation == address(0)) revert ZeroValue("implementation");
+        LedgerStorage.Layout storage $ = LedgerStorage.layout();
+        uint64 readyAt = uint64(block.timestamp + UPGRADE_DELAY);
+        $.scheduledImplementation = implementation;
+        $.upgradeReadyAt = readyAt;
+        emit UpgradeScheduled(implementation, readyAt);
+        _recordOperation();
+    }
+
+    /// @inheritdoc IPensionLedger
+    function scheduledUpgrade() external view returns (address implementation, uint64 readyAt) {
+        LedgerStorage.Layout storage $ = LedgerStorage.layout();
+        return ($.scheduledImplementation, $.upgradeReadyAt);
+    }
 
     /// @inheritdoc IPensionLedger
     function accountIdOf(bytes32 member, bytes32 plan) external pure returns (bytes32) {
@@ -364,9 +401,41 @@ contract PensionLedger is
 
     // ─────────────────────────── internals ───────────────────────────
 
-    /// @dev Upgrades are operator decisions and ledger operations (msg.data is the upgradeToAndCall call).
-    function _authorizeUpgrade(address) internal override onlyRole(OPERATOR_ROLE) {
+    /// @dev Upgrades are operator decisions and ledger operations (msg.data is the upgradeToAndCall call), to the
+    /// implementation scheduled at least UPGRADE_DELAY before; the schedule is used up.
+    function _authorizeUpgrade(address implementation) internal override onlyRole(OPERATOR_ROLE) {
+        LedgerStorage.Layout storage $ = LedgerStorage.layout();
+        address scheduled = $.scheduledImplementation;
+        if (scheduled == address(0) || implementation != scheduled) revert UpgradeNotScheduled(implementation, scheduled);
+        uint64 readyAt = $.upgradeReadyAt;
+        if (block.timestamp < readyAt) revert UpgradeNotReady(implementation, readyAt, uint64(block.timestamp));
+        delete $.scheduledImplementation;
+        delete $.upgradeReadyAt;
         _recordOperation();
+    }
+
+    /// @dev An address holds at most one institution's role; DEFAULT_ADMIN_ROLE and OPERATOR_ROLE are both the
+    /// operator's.
+    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+        LedgerStorage.Layout storage $ = LedgerStorage.layout();
+        bytes32 institution = _institutionOf(role);
+        bytes32 held = $.institutionRoleOf[account];
+        if (held != bytes32(0) && held != institution) revert InstitutionRoleConflict(account, held);
+        $.institutionRoleOf[account] = institution;
+        return super._grantRole(role, account);
+    }
+
+    /// @dev Frees the address for another institution once it holds none of its institution's roles.
+    function _revokeRole(bytes32 role, address account) internal override returns (bool revoked) {
+        revoked = super._revokeRole(role, account);
+        if (revoked && !(_institutionOf(role) == OPERATOR_ROLE &&
+            (hasRole(OPERATOR_ROLE, account) || hasRole(DEFAULT_ADMIN_ROLE, account)))) {
+            delete LedgerStorage.layout().institutionRoleOf[account];
+        }
+    }
+
+    function _institutionOf(bytes32 role) private pure returns (bytes32) {
+        return role == DEFAULT_ADMIN_ROLE ? OPERATOR_ROLE : role;
     }
 
     /// @dev runningHash_n = keccak256(abi.encode(runningHash_{n-1}, n, msg.sig, keccak256(msg.data))).

@@ -10,6 +10,9 @@ import {ILedgerTypes} from "./ILedgerTypes.sol";
 /// SOCIAL_SECURITY_ROLE (eligibility), TAX_BUREAU_ROLE (reads only; holds the role so it can be identified),
 /// INVESTMENT_MANAGER_ROLE (returns), KEEPER_ROLE (settlement), OPERATOR_ROLE (plans, parameters, freeze,
 /// pause, role grants, upgrades — never a member's money). DEFAULT_ADMIN_ROLE is held by the operator only.
+/// Separation: an address holds at most one institution's role ({InstitutionRoleConflict}); after deployment the
+/// operator grants a role only to an address a holder of that role nominated ({nominateRoleMember}); upgrades are
+/// scheduled and executable only after a delay ({scheduleUpgrade}).
 ///
 /// Audit: every successful state-changing call is one ledger operation. Operation n (starting at 1) sets
 /// runningHash_n = keccak256(abi.encode(runningHash_{n-1}, uint256(n), msg.sig, keccak256(msg.data))) with
@@ -96,6 +99,15 @@ interface IPensionLedger is ILedgerTypes {
     error ReturnsBatchAlreadyUsed(bytes32 batchRef);
     /// @notice An amount that does not fit its storage field (never expected in practice; nothing is truncated).
     error AmountOverflow(uint256 amount);
+    /// @notice An address holds at most one institution's role (operator/admin, bank, social security, tax bureau,
+    /// investment manager, keeper): `account` already holds `heldRole`.
+    error InstitutionRoleConflict(address account, bytes32 heldRole);
+    /// @notice A role is granted only to an address a current holder of that role nominated (four eyes).
+    error RoleGrantNotNominated(bytes32 role, address account);
+    /// @notice `upgradeToAndCall` to an implementation that is not the scheduled one (`scheduled`, or none).
+    error UpgradeNotScheduled(address implementation, address scheduled);
+    /// @notice The scheduled upgrade's delay has not passed yet.
+    error UpgradeNotReady(address implementation, uint64 readyAt, uint64 now_);
 
     // ───────────────────────────── events ─────────────────────────────
 
@@ -134,6 +146,10 @@ interface IPensionLedger is ILedgerTypes {
     event AnnualCapSet(uint16 indexed fromYear, uint64 capFen);
     event WithdrawalTaxRateSet(uint16 indexed fromYear, uint16 rateBps);
     event EnterpriseLimitsSet(uint16 indexed fromYear, uint16 employerBps, uint16 totalBps);
+    /// @notice A holder of `role` nominated `account` for it; the operator may now grant it.
+    event RoleMemberNominated(bytes32 indexed role, address indexed account, address indexed nominatedBy);
+    /// @notice The operator scheduled an upgrade to `implementation`, executable from `readyAt` on.
+    event UpgradeScheduled(address indexed implementation, uint64 readyAt);
 
     // ─────────────────────────── accounts ────────────────────────────
 
@@ -228,6 +244,17 @@ interface IPensionLedger is ILedgerTypes {
     /// compromised key can be revoked during the emergency). OPERATOR_ROLE.
     function pause() external;
     function unpause() external;
+
+    /// @notice Four eyes on role grants: a holder of `role` nominates `account` for it (its own new key, say);
+    /// only then may the operator (the role admin) grant it, once. Revoking needs no nomination. Allowed while
+    /// paused. Rotate a key by nominating and granting the new one before revoking the old.
+    function nominateRoleMember(bytes32 role, address account) external;
+    /// @notice Schedules an upgrade to `implementation`: `upgradeToAndCall` to it is accepted from
+    /// block time + UPGRADE_DELAY (2 days) on, so every institution sees it coming. A new schedule replaces the
+    /// previous one (and restarts the delay). OPERATOR_ROLE.
+    function scheduleUpgrade(address implementation) external;
+    /// @notice The scheduled implementation (address(0) if none) and the time from which it may be executed.
+    function scheduledUpgrade() external view returns (address implementation, uint64 readyAt);
 
     // ───────────────────────────── views ─────────────────────────────
 

@@ -135,6 +135,11 @@ library LedgerStorage {
         uint64 lastPayoutId;
         uint64 lastRunId;
         bytes32 runningHash;
+        // ── appended (upgrade-safe) ──
+        mapping(address account => bytes32) institutionRoleOf; // the one institution role an address may hold
+        mapping(bytes32 role => mapping(address account => bool)) roleNominations;
+        address scheduledImplementation;
+        uint64 upgradeReadyAt;
     }
 
     function layout() internal pure returns (Layout storage $) {
