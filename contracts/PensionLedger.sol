@@ -8,6 +8,7 @@ import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/Pau
 import {IPensionLedger} from "./interfaces/IPensionLedger.sol";
 import {LedgerStorage} from "./libraries/LedgerStorage.sol";
 import {ParameterLogic} from "./libraries/ParameterLogic.sol";
+import {CalendarLogic} from "./libraries/CalendarLogic.sol";
 import {ContributionLogic} from "./libraries/ContributionLogic.sol";
 import {AccountLogic} from "./libraries/AccountLogic.sol";
 import {EligibilityLogic} from "./libraries/EligibilityLogic.sol";
@@ -69,9 +70,9 @@ contract PensionLedger is
         _grantRole(INVESTMENT_MANAGER_ROLE, investmentManager);
         _grantRole(KEEPER_ROLE, keeper);
         LedgerStorage.Layout storage $ = LedgerStorage.layout();
-        ParameterLogic.setAnnualCap($, DEFAULTS_FROM_YEAR, 1_200_000);
-        ParameterLogic.setWithdrawalTaxRate($, DEFAULTS_FROM_YEAR, 300);
-        ParameterLogic.setEnterpriseLimits($, DEFAULTS_FROM_YEAR, 800, 1_200);
+        ParameterLogic.setAnnualCap($, DEFAULTS_FROM_YEAR, 1_200_000, 0);
+        ParameterLogic.setWithdrawalTaxRate($, DEFAULTS_FROM_YEAR, 300, 0);
+        ParameterLogic.setEnterpriseLimits($, DEFAULTS_FROM_YEAR, 800, 1_200, 0);
         _recordOperation();
     }
 
@@ -229,13 +230,13 @@ contract PensionLedger is
 
     /// @inheritdoc IPensionLedger
     function setAnnualCap(uint16 fromYear, uint64 capFen) external whenNotPaused onlyRole(OPERATOR_ROLE) {
-        ParameterLogic.setAnnualCap(LedgerStorage.layout(), fromYear, capFen);
+        ParameterLogic.setAnnualCap(LedgerStorage.layout(), fromYear, capFen, _currentYear());
         _recordOperation();
     }
 
     /// @inheritdoc IPensionLedger
     function setWithdrawalTaxRate(uint16 fromYear, uint16 rateBps) external whenNotPaused onlyRole(OPERATOR_ROLE) {
-        ParameterLogic.setWithdrawalTaxRate(LedgerStorage.layout(), fromYear, rateBps);
+        ParameterLogic.setWithdrawalTaxRate(LedgerStorage.layout(), fromYear, rateBps, _currentYear());
         _recordOperation();
     }
 
@@ -245,7 +246,7 @@ contract PensionLedger is
         uint16 employerBps,
         uint16 totalBps
     ) external whenNotPaused onlyRole(OPERATOR_ROLE) {
-        ParameterLogic.setEnterpriseLimits(LedgerStorage.layout(), fromYear, employerBps, totalBps);
+        ParameterLogic.setEnterpriseLimits(LedgerStorage.layout(), fromYear, employerBps, totalBps, _currentYear());
         _recordOperation();
     }
 
@@ -432,6 +433,10 @@ contract PensionLedger is
             (hasRole(OPERATOR_ROLE, account) || hasRole(DEFAULT_ADMIN_ROLE, account)))) {
             delete LedgerStorage.layout().institutionRoleOf[account];
         }
+    }
+
+    function _currentYear() private view returns (uint256) {
+        return CalendarLogic.cstYear(block.timestamp);
     }
 
     function _institutionOf(bytes32 role) private pure returns (bytes32) {

@@ -90,6 +90,11 @@ interface IPensionLedger is ILedgerTypes {
     /// @notice A policy parameter outside its allowed range, or for a year before one already set; also a call
     /// argument outside its range that has no error of its own (`period`, `serviceStart`, `leftAt`).
     error ParameterInvalid(string name, uint256 value);
+    /// @notice A parameter change from a CST year that has already started (`fromYear` < `currentYear`), or a
+    /// replacement of the entry of the current year: a year's rules never change once it has begun.
+    error ParameterYearClosed(uint16 fromYear, uint16 currentYear);
+    /// @notice A parameter above its maximum (the withdrawal tax rate: 4,500 bps, the top income-tax bracket).
+    error ParameterAboveMaximum(string name, uint256 value, uint256 maximum);
     /// @notice Death of the member has been attested: the member's accounts accept no contributions and no new
     /// payout plan; the balance goes to the heirs.
     error MemberDeceased(bytes32 member);
@@ -234,9 +239,11 @@ interface IPensionLedger is ILedgerTypes {
 
     // ─────────────────────────── governance ──────────────────────────
 
-    /// @notice Sets the personal-pension annual cap (fen) from a year on. OPERATOR_ROLE.
+    /// @notice Sets the personal-pension annual cap (fen) from a year on. OPERATOR_ROLE. For this and the two
+    /// setters below: `fromYear` ≥ the current CST year, and the current year's own entry cannot be replaced
+    /// ({ParameterYearClosed}); a future year's entry can, until that year starts.
     function setAnnualCap(uint16 fromYear, uint64 capFen) external;
-    /// @notice Sets the withdrawal tax rate (bps) from a year on. OPERATOR_ROLE.
+    /// @notice Sets the withdrawal tax rate (bps, ≤ 4,500) from a year on. OPERATOR_ROLE.
     function setWithdrawalTaxRate(uint16 fromYear, uint16 rateBps) external;
     /// @notice Sets the enterprise-annuity limits (bps of wage base) from a year on. OPERATOR_ROLE.
     function setEnterpriseLimits(uint16 fromYear, uint16 employerBps, uint16 totalBps) external;

@@ -8,22 +8,34 @@ import {LedgerStorage} from "./LedgerStorage.sol";
 /// @notice Each parameter is a list of (fromYear, value) entries in increasing year order; the value for a year is
 /// that of the last entry whose fromYear ≤ year (none → 0). Setting the same year again replaces that entry;
 /// setting a year before the last one set is rejected, so history is never rewritten behind a later rule.
+/// After initialisation (`currentYear` ≠ 0) a change takes effect from the current CST year on at the earliest,
+/// and an entry whose year has already started is never replaced ({IPensionLedger.ParameterYearClosed}); a
+/// future year's entry may be replaced until that year starts.
 library ParameterLogic {
     uint256 internal constant BPS = 10_000;
+    /// @notice The highest withdrawal tax rate: 45 %, the top bracket of the individual income tax.
+    uint16 internal constant MAX_TAX_RATE_BPS = 4_500;
 
-    function setAnnualCap(LedgerStorage.Layout storage $, uint16 fromYear, uint64 capFen) internal {
+    function setAnnualCap(LedgerStorage.Layout storage $, uint16 fromYear, uint64 capFen, uint256 currentYear) internal {
         if (capFen == 0 || capFen > LedgerStorage.MASK_48) revert IPensionLedger.ParameterInvalid("capFen", capFen);
         uint256 n = $.caps.length;
-        _checkYear(fromYear, n == 0 ? 0 : $.caps[n - 1].fromYear);
+        _checkYear(fromYear, n == 0 ? 0 : $.caps[n - 1].fromYear, currentYear);
         if (n > 0 && $.caps[n - 1].fromYear == fromYear) $.caps[n - 1].capFen = capFen;
         else $.caps.push(LedgerStorage.CapEntry(fromYear, capFen));
         emit IPensionLedger.AnnualCapSet(fromYear, capFen);
     }
 
-    function setWithdrawalTaxRate(LedgerStorage.Layout storage $, uint16 fromYear, uint16 rateBps) internal {
-        if (rateBps > BPS) revert IPensionLedger.ParameterInvalid("rateBps", rateBps);
+    function setWithdrawalTaxRate(
+        LedgerStorage.Layout storage $,
+        uint16 fromYear,
+        uint16 rateBps,
+        uint256 currentYear
+    ) internal {
+        if (rateBps > MAX_TAX_RATE_BPS) {
+            revert IPensionLedger.ParameterAboveMaximum("rateBps", rateBps, MAX_TAX_RATE_BPS);
+        }
         uint256 n = $.taxRates.length;
-        _checkYear(fromYear, n == 0 ? 0 : $.taxRates[n - 1].fromYear);
+        _checkYear(fromYear, n == 0 ? 0 : $.taxRates[n - 1].fromYear, currentYear);
         if (n > 0 && $.taxRates[n - 1].fromYear == fromYear) $.taxRates[n - 1].rateBps = rateBps;
         else $.taxRates.push(LedgerStorage.RateEntry(fromYear, rateBps));
         emit IPensionLedger.WithdrawalTaxRateSet(fromYear, rateBps);
@@ -33,12 +45,13 @@ library ParameterLogic {
         LedgerStorage.Layout storage $,
         uint16 fromYear,
         uint16 employerBps,
-        uint16 totalBps
+        uint16 totalBps,
+        uint256 currentYear
     ) internal {
         if (totalBps > BPS || totalBps == 0) revert IPensionLedger.ParameterInvalid("totalBps", totalBps);
         if (employerBps > totalBps) revert IPensionLedger.ParameterInvalid("employerBps", employerBps);
         uint256 n = $.limits.length;
-        _checkYear(fromYear, n == 0 ? 0 : $.limits[n - 1].fromYear);
+        _checkYear(fromYear, n == 0 ? 0 : $.limits[n - 1].fromYear, currentYear);
         if (n > 0 && $.limits[n - 1].fromYear == fromYear) {
             $.limits[n - 1] = LedgerStorage.LimitsEntry(fromYear, employerBps, totalBps);
         } else {
@@ -74,8 +87,13 @@ library ParameterLogic {
         return (0, 0);
     }
 
-    function _checkYear(uint16 fromYear, uint16 lastFromYear) private pure {
+    /// @dev `currentYear` 0: initialisation (the defaults apply from a past year on).
+    function _checkYear(uint16 fromYear, uint16 lastFromYear, uint256 currentYear) private pure {
         // Years are CST calendar years; 1970 is the first the ledger can ever see.
         if (fromYear < 1970 || fromYear < lastFromYear) revert IPensionLedger.ParameterInvalid("fromYear", fromYear);
+        // Never a year that has started, neither as a new entry nor by replacing the one of the current year.
+        if (currentYear != 0 && (fromYear < currentYear || (fromYear == currentYear && lastFromYear == fromYear))) {
+            revert IPensionLedger.ParameterYearClosed(fromYear, uint16(currentYear));
+        }
     }
 }
