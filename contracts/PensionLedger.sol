@@ -152,9 +152,19 @@ contract PensionLedger is
         bytes32 bankRef,
         bytes32 plan,
         uint32 period,
+        uint32 periodEmployees,
+        uint64 periodEmployerTotal,
         AnnuityContribution[] calldata items
     ) external whenNotPaused onlyRole(BANK_ROLE) {
-        ContributionLogic.contributeAnnuityBatch(LedgerStorage.layout(), bankRef, plan, period, items);
+        ContributionLogic.contributeAnnuityBatch(
+            LedgerStorage.layout(),
+            bankRef,
+            plan,
+            period,
+            periodEmployees,
+            periodEmployerTotal,
+            items
+        );
         _recordOperation();
     }
 

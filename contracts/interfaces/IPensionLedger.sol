@@ -54,8 +54,19 @@ interface IPensionLedger is ILedgerTypes {
     error EmployerContributionExceedsLimit(bytes32 member, uint256 employerAmount, uint256 limit);
     /// @notice Employer + employee exceed the total limit (default 12 %) of the wage base.
     error TotalContributionExceedsLimit(bytes32 member, uint256 totalAmount, uint256 limit);
-    /// @notice The employer part for one employee exceeds 5 × the batch's average employer part.
+    /// @notice The employer part for one employee exceeds 5 × the payroll period's average employer part
+    /// (declared employer total / declared employees).
     error EmployerContributionAboveFiveTimesAverage(bytes32 member, uint256 employerAmount, uint256 average);
+    /// @notice The member's annuity account was already credited for this payroll period or a later one
+    /// (`lastPeriod`): one line per employee per period, periods in order.
+    error AnnuityPeriodAlreadyCredited(bytes32 member, uint32 period, uint32 lastPeriod);
+    /// @notice A batch declares other payroll-period totals than the period's first batch did.
+    error PayrollTotalsMismatch(
+        bytes32 plan, uint32 period, uint256 employees, uint256 employerTotal, uint256 declaredEmployees,
+        uint256 declaredEmployerTotal
+    );
+    /// @notice The period's batches would credit more employees or more employer money than its declared totals.
+    error PayrollPeriodExceeded(bytes32 plan, uint32 period, uint256 creditedEmployees, uint256 creditedEmployer);
     /// @notice A batch item is invalid; `reason` is the ABI-encoded custom error for that item.
     error BatchItemInvalid(uint256 index, bytes reason);
     /// @notice A batch with no items, or more than the contract accepts in one call.
@@ -188,11 +199,22 @@ interface IPensionLedger is ILedgerTypes {
     /// rejects the whole batch with {BatchItemInvalid}. BANK_ROLE.
     function contributeBatch(bytes32 bankRef, PersonalContribution[] calldata items) external;
 
-    /// @notice Credits an employer's payroll batch for one plan. BANK_ROLE. `period` is the payroll month as
-    /// YYYYMM (CST); the enterprise limits of its year apply. Limits are wage base × bps / 10,000 rounded down to
-    /// the fen; the 5× rule compares employerAmount × items ≤ 5 × (sum of the batch's employer parts), unrounded.
-    function contributeAnnuityBatch(bytes32 bankRef, bytes32 plan, uint32 period, AnnuityContribution[] calldata items)
-        external;
+    /// @notice Credits (part of) an employer's payroll for one plan and period. BANK_ROLE. `period` is the payroll
+    /// month as YYYYMM (CST); the enterprise limits of its year apply. Limits are wage base × bps / 10,000
+    /// rounded down to the fen, per employee per period: an account is credited once per period and periods in
+    /// order ({AnnuityPeriodAlreadyCredited}). `periodEmployees` and `periodEmployerTotal` are the whole payroll
+    /// period's totals (a payroll may come in several batches): the period's first batch records them, later
+    /// batches must repeat them ({PayrollTotalsMismatch}), and the batches together never credit more
+    /// ({PayrollPeriodExceeded}). The 5× rule compares employerAmount × periodEmployees ≤ 5 × periodEmployerTotal,
+    /// unrounded.
+    function contributeAnnuityBatch(
+        bytes32 bankRef,
+        bytes32 plan,
+        uint32 period,
+        uint32 periodEmployees,
+        uint64 periodEmployerTotal,
+        AnnuityContribution[] calldata items
+    ) external;
 
     // ─────────────────────────── returns ─────────────────────────────
 

@@ -48,7 +48,9 @@ library ContributionLogic {
     struct AnnuityBatch {
         bytes32 bankRef;
         bytes32 plan;
-        uint256 items;
+        uint256 period;
+        uint256 employees; // the payroll period's declared totals
+        uint256 employerTotal;
         uint256 employerSum;
         uint256 employerBps;
         uint256 totalBps;
@@ -327,17 +329,22 @@ library ContributionLogic {
         bytes32 bankRef,
         bytes32 plan,
         uint32 period,
+        uint32 periodEmployees,
+        uint64 periodEmployerTotal,
         ILedgerTypes.AnnuityContribution[] calldata items
     ) external {
         uint256 n = items.length;
         if (n == 0 || n > MAX_BATCH) revert IPensionLedger.BatchSizeInvalid(n);
-        AnnuityBatch memory b = _annuityBatch($, bankRef, plan, period, n);
+        AnnuityBatch memory b = _annuityBatch($, bankRef, plan, period);
+        b.employees = periodEmployees;
+        b.employerTotal = periodEmployerTotal;
         for (uint256 i; i < n; ++i) {
             // At most MAX_BATCH amounts below 2^64: no overflow.
             unchecked {
                 b.employerSum += items[i].employerAmount;
             }
         }
+        _usePayrollPeriod($, b, n);
         uint256 employeeSum;
         for (uint256 i; i < n; ++i) {
             ILedgerTypes.AnnuityContribution calldata item = items[i];
@@ -358,8 +365,7 @@ library ContributionLogic {
         LedgerStorage.Layout storage $,
         bytes32 bankRef,
         bytes32 plan,
-        uint32 period,
-        uint256 n
+        uint32 period
     ) private returns (AnnuityBatch memory b) {
         if (!$.plans[plan].exists) revert IPensionLedger.PlanNotFound(plan);
         uint256 year = period / 100;
@@ -368,9 +374,41 @@ library ContributionLogic {
         _useBankRef($, bankRef);
         b.bankRef = bankRef;
         b.plan = plan;
-        b.items = n;
+        b.period = period;
         (uint16 employerBps, uint16 totalBps) = ParameterLogic.enterpriseLimits($, year);
         (b.employerBps, b.totalBps) = (employerBps, totalBps);
+    }
+
+    /// @dev The period's first batch records its declared totals; every batch must repeat them, and the period's
+    /// batches together never credit more employees or more employer money than declared.
+    function _usePayrollPeriod(LedgerStorage.Layout storage $, AnnuityBatch memory b, uint256 n) private {
+        if (b.employees == 0) revert IPensionLedger.ZeroValue("periodEmployees");
+        uint32 period = uint32(b.period);
+        LedgerStorage.PayrollPeriod storage pp = $.payrollPeriods[b.plan][period];
+        LedgerStorage.PayrollPeriod memory p = pp;
+        if (p.employees == 0) {
+            (p.employees, p.employerTotal) = (uint32(b.employees), uint64(b.employerTotal));
+        } else if (p.employees != b.employees || p.employerTotal != b.employerTotal) {
+            revert IPensionLedger.PayrollTotalsMismatch(
+                b.plan,
+                period,
+                b.employees,
+                b.employerTotal,
+                p.employees,
+                p.employerTotal
+            );
+        }
+        uint256 employees = p.creditedEmployees + n;
+        uint256 employer = p.creditedEmployer + b.employerSum;
+        if (employees > b.employees || employer > b.employerTotal) {
+            revert IPensionLedger.PayrollPeriodExceeded(b.plan, period, employees, employer);
+        }
+        // Both fit: bounded by the declared uint32 / uint64 totals.
+        (p.creditedEmployees, p.creditedEmployer) = (uint32(employees), uint64(employer));
+        pp.employees = p.employees;
+        pp.employerTotal = p.employerTotal;
+        pp.creditedEmployees = p.creditedEmployees;
+        pp.creditedEmployer = p.creditedEmployer;
     }
 
     function _creditAnnuity(
@@ -396,12 +434,24 @@ library ContributionLogic {
         if (flags & LedgerStorage.FLAG_LEFT != 0) {
             return abi.encodeWithSelector(IPensionLedger.MemberLeftPlan.selector, b.plan, member);
         }
+        // One line per employee per period, in period order; also stops a member twice in one batch.
+        uint32 lastPeriod = account.lastPayrollPeriod;
+        if (b.period <= lastPeriod) {
+            return abi.encodeWithSelector(
+                IPensionLedger.AnnuityPeriodAlreadyCredited.selector,
+                member,
+                uint32(b.period),
+                lastPeriod
+            );
+        }
         uint256 employer = item.employerAmount;
         uint256 employee = item.employeeAmount;
         word = LedgerStorage.withContributions(word, LedgerStorage.contributionsOf(word) + employee);
         word = LedgerStorage.withBalance(word, LedgerStorage.balanceOf(word) + employer + employee);
         account.ledger = word;
+        // Same slot: the employer part and the period are written together.
         account.employerContributions += uint64(employer);
+        account.lastPayrollPeriod = uint32(b.period);
         emit IPensionLedger.AnnuityContributionCredited(id, b.bankRef, uint64(employer), uint64(employee));
         return reason;
     }
@@ -430,14 +480,14 @@ library ContributionLogic {
         if (total > limit) {
             return abi.encodeWithSelector(IPensionLedger.TotalContributionExceedsLimit.selector, item.member, total, limit);
         }
-        // employer ≤ 5 × (sum / n), compared without rounding as employer × n ≤ 5 × sum.
-        if (employer * b.items > 5 * b.employerSum) {
+        // employer ≤ 5 × (period total / employees), compared without rounding as employer × employees ≤ 5 × total.
+        if (employer * b.employees > 5 * b.employerTotal) {
             return
                 abi.encodeWithSelector(
                     IPensionLedger.EmployerContributionAboveFiveTimesAverage.selector,
                     item.member,
                     employer,
-                    b.employerSum / b.items
+                    b.employerTotal / b.employees
                 );
         }
     }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN_START, Event, Mode, Status, ZERO, accountId, conserved, cst, deployLedger, latest, member, ref } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, Status, ZERO, accountId, conserved, cst, deployLedger, latest, member, ref, payroll } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -19,7 +19,7 @@ async function planFixture() {
   await l.asOperator.createPlan(plan, employer, [2_500, 5_000, 7_500, 10_000]);
   const worker = member(ethers, "worker");
   await l.asBank.enrolMember(plan, worker, SERVICE_START);
-  await l.asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202611, [
+  await payroll(l.asBank, ref(ethers, "payroll"), plan, 202611, [
     { member: worker, wageBase: 1_000_000n, employerAmount: 80_000n, employeeAmount: 40_000n },
   ]);
   return { ...l, plan, employer, worker, workerAccount: accountId(ethers, worker, plan) };
@@ -179,7 +179,7 @@ describe("PensionLedger accounts", function () {
       const [early, late] = [member(ethers, "early"), member(ethers, "late")];
       await asBank.enrolMember(plan, early, cst(2026, 1, 1));
       await asBank.enrolMember(plan, late, cst(2018, 12, 3));
-      await asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202611, [
+      await payroll(asBank, ref(ethers, "payroll"), plan, 202611, [
         { member: early, wageBase: 100_000n, employerAmount: 8_000n, employeeAmount: 0n },
         { member: late, wageBase: 100_000n, employerAmount: 8_000n, employeeAmount: 0n },
       ]);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { settlementProof, settlementRoot, type SettledPayout } from "../../deploy/settlementMerkle.js";
-import { CHAIN_START, Event, Mode, PayoutStatus, Status, ZERO, accountId, conserved, cst, deployLedger, latest, member, openAccount, ref, type Ledger } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, PayoutStatus, Status, ZERO, accountId, conserved, cst, deployLedger, latest, member, openAccount, ref, type Ledger, payroll } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -243,7 +243,7 @@ describe("PensionLedger payouts", function () {
         const worker = member(ethers, "worker");
         await l.asOperator.createPlan(plan, ref(ethers, "employer"), [10_000]);
         await l.asBank.enrolMember(plan, worker, cst(2020, 1, 1));
-        await l.asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202611, [
+        await payroll(l.asBank, ref(ethers, "payroll"), plan, 202611, [
           { member: worker, wageBase: 100_000n, employerAmount: 8_000n, employeeAmount: 4_000n },
         ]);
         await l.asBureau.recordEligibility(worker, Event.Emigration, (await latest(ethers)) - 1, ref(ethers, "e"));

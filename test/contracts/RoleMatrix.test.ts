@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { settlementProof, type SettledPayout } from "../../deploy/settlementMerkle.js";
 import type { PensionLedger } from "../../types/index.js";
-import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref, type Ledger } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref, type Ledger, payroll } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -79,7 +79,7 @@ const CASES: Case[] = [
     fn: "contributeAnnuityBatch",
     allowed: "bank",
     role: role("BANK_ROLE"),
-    call: (c, f) => c.contributeAnnuityBatch(ref(ethers, "x"), f.plan, 202612, [{ member: f.worker, wageBase: 100n, employerAmount: 8n, employeeAmount: 4n }]),
+    call: (c, f) => payroll(c, ref(ethers, "x"), f.plan, 202612, [{ member: f.worker, wageBase: 100n, employerAmount: 8n, employeeAmount: 4n }]),
   },
   { fn: "creditReturns", allowed: "investmentManager", role: role("INVESTMENT_MANAGER_ROLE"), call: (c, f) => c.creditReturns(ref(ethers, "x"), [{ accountId: f.aliceAccount, amount: 1n }]) },
   {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Result } from "ethers";
 import { network } from "hardhat";
-import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref, payroll } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -19,7 +19,7 @@ async function busyLedgerFixture() {
   const worker = member(ethers, "worker");
   await l.asOperator.createPlan(plan, ref(ethers, "employer"), [5_000, 10_000]);
   await l.asBank.enrolMember(plan, worker, cst(2026, 1, 1));
-  await l.asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202612, [
+  await payroll(l.asBank, ref(ethers, "payroll"), plan, 202612, [
     { member: worker, wageBase: 100_000n, employerAmount: 8_000n, employeeAmount: 4_000n },
   ]);
   await l.asBank.recordLeaving(plan, worker, (await latest(ethers)) - 1);

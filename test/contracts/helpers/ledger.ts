@@ -163,3 +163,28 @@ export function conserved(v: {
     v.contributions + v.employerContributions + v.investmentReturns - v.payouts - v.tax - v.forfeitures
   );
 }
+
+/** One enterprise-annuity payroll line. */
+export interface PayrollLine {
+  member: string;
+  wageBase: bigint;
+  employerAmount: bigint;
+  employeeAmount: bigint;
+}
+
+/** The payroll period's totals a batch declares: by default those of its own lines (the whole payroll in one batch). */
+export function payrollTotals(items: PayrollLine[]): { employees: bigint; employerTotal: bigint } {
+  return { employees: BigInt(items.length), employerTotal: items.reduce((s, i) => s + i.employerAmount, 0n) };
+}
+
+/** contributeAnnuityBatch with the period's declared totals (default: the batch's own). */
+export function payroll(
+  ledger: PensionLedger,
+  bankRef: string,
+  plan: string,
+  period: number,
+  items: PayrollLine[],
+  totals: { employees: bigint; employerTotal: bigint } = payrollTotals(items),
+) {
+  return ledger.contributeAnnuityBatch(bankRef, plan, period, totals.employees, totals.employerTotal, items);
+}
