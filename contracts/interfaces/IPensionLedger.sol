@@ -181,7 +181,9 @@ interface IPensionLedger is ILedgerTypes {
 
     /// @notice The employee left the employer: the unvested employer part goes to the plan's forfeiture
     /// account. BANK_ROLE. Full years of service count on CST calendar anniversaries of `serviceStart`; the vested
-    /// part is employer part × bps / 10,000 rounded down; never more than the balance is forfeited.
+    /// part is employer part × bps / 10,000 rounded down; never more than the balance is forfeited. Nothing is
+    /// forfeited if retirement, loss of work capacity or death is attested effective by `leftAt` (those vest the
+    /// employer part in full, 企业年金办法 art. 24).
     function recordLeaving(bytes32 plan, bytes32 member, uint64 leftAt) external;
 
     /// @notice Legal hold. OPERATOR_ROLE.
@@ -236,7 +238,9 @@ interface IPensionLedger is ILedgerTypes {
     // ─────────────────────────── payouts ─────────────────────────────
 
     /// @notice Starts the payout plan the member chose on an attested event; the account becomes PayingOut
-    /// and the employer part vests in full. `parameter` is the months (Monthly), the gross amount per month
+    /// and the employer part vests in full — except on emigration: an annuity member who has not left the
+    /// employer leaves at block time first ({MemberLeft}), the unvested employer part going to the plan's
+    /// forfeiture account (unless retirement, loss of work capacity or death is attested too). `parameter` is the months (Monthly), the gross amount per month
     /// (FixedInstalment) or 0 (LumpSum). BANK_ROLE.
     function startPayout(bytes32 accountId, QualifyingEvent qualifyingEvent, PayoutMode mode, uint256 parameter)
         external;
