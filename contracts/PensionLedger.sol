@@ -114,13 +114,15 @@ contract PensionLedger is
     }
 
     /// @inheritdoc IPensionLedger
-    function freezeAccount(bytes32 accountId, bytes32 reasonCode) external whenNotPaused onlyRole(OPERATOR_ROLE) {
+    /// @dev Allowed while paused: a legal hold must work during an emergency stop.
+    function freezeAccount(bytes32 accountId, bytes32 reasonCode) external onlyRole(OPERATOR_ROLE) {
         AccountLogic.freezeAccount(LedgerStorage.layout(), accountId, reasonCode);
         _recordOperation();
     }
 
     /// @inheritdoc IPensionLedger
-    function unfreezeAccount(bytes32 accountId, bytes32 reasonCode) external whenNotPaused onlyRole(OPERATOR_ROLE) {
+    /// @dev Allowed while paused, like freezeAccount.
+    function unfreezeAccount(bytes32 accountId, bytes32 reasonCode) external onlyRole(OPERATOR_ROLE) {
         AccountLogic.unfreezeAccount(LedgerStorage.layout(), accountId, reasonCode);
         _recordOperation();
     }

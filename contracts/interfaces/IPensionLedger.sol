@@ -186,10 +186,10 @@ interface IPensionLedger is ILedgerTypes {
     /// employer part in full, 企业年金办法 art. 24).
     function recordLeaving(bytes32 plan, bytes32 member, uint64 leftAt) external;
 
-    /// @notice Legal hold. OPERATOR_ROLE.
+    /// @notice Legal hold. OPERATOR_ROLE. Allowed while paused (a legal hold must work during an emergency stop).
     function freezeAccount(bytes32 accountId, bytes32 reasonCode) external;
 
-    /// @notice Lifts a legal hold; the account returns to the status it had. OPERATOR_ROLE.
+    /// @notice Lifts a legal hold; the account returns to the status it had. OPERATOR_ROLE. Allowed while paused.
     function unfreezeAccount(bytes32 accountId, bytes32 reasonCode) external;
 
     // ───────────────────────── contributions ─────────────────────────
@@ -273,8 +273,9 @@ interface IPensionLedger is ILedgerTypes {
     function setWithdrawalTaxRate(uint16 fromYear, uint16 rateBps) external;
     /// @notice Sets the enterprise-annuity limits (bps of wage base) from a year on. OPERATOR_ROLE.
     function setEnterpriseLimits(uint16 fromYear, uint16 employerBps, uint16 totalBps) external;
-    /// @notice Emergency stop of every ledger operation but unpause, role grants/revocations and upgrades (so a
-    /// compromised key can be revoked during the emergency). OPERATOR_ROLE.
+    /// @notice Emergency stop of every ledger operation but unpause, role nominations/grants/revocations, upgrade
+    /// scheduling and upgrades (so a compromised key can be replaced during the emergency) and freezing/unfreezing
+    /// accounts (legal holds). OPERATOR_ROLE.
     function pause() external;
     function unpause() external;
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN_START, CAP, cst, deployLedger, latest, openAccount, ref } from "./helpers/ledger.js";
+import { CHAIN_START, CAP, Status, ZERO, cst, deployLedger, latest, openAccount, ref } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -138,6 +138,27 @@ describe("PensionLedger governance", function () {
       await expect(asOperator.unpause()).to.be.revertedWithCustomError(ledger, "ExpectedPause");
       await asBank.contribute(ref(ethers, "c"), alice, 1n, (await latest(ethers)) - 1);
       expect((await ledger.contributionsInYear(alice, 2026))[0]).to.equal(1n);
+    });
+
+    it("lets the operator freeze and unfreeze an account while paused (a legal hold during an emergency stop, QA F7)", async function () {
+      const { ledger, asOperator, alice } = await networkHelpers.loadFixture(governanceFixture);
+      const id = await ledger.accountIdOf(alice, ZERO);
+      await asOperator.pause();
+      await expect(asOperator.freezeAccount(id, ref(ethers, "COURT")))
+        .to.emit(ledger, "AccountStatusChanged")
+        .withArgs(id, Status.Active, Status.Frozen, ref(ethers, "COURT"));
+      await expect(asOperator.unfreezeAccount(id, ref(ethers, "RELEASED")))
+        .to.emit(ledger, "AccountStatusChanged")
+        .withArgs(id, Status.Frozen, Status.Active, ref(ethers, "RELEASED"));
+    });
+
+    it("lets a holder nominate and the operator grant a replacement key while paused", async function () {
+      const { ledger, asOperator, bank, outsider } = await networkHelpers.loadFixture(governanceFixture);
+      await asOperator.pause();
+      const BANK = await ledger.BANK_ROLE();
+      await ledger.connect(bank).nominateRoleMember(BANK, outsider.address);
+      await expect(asOperator.grantRole(BANK, outsider.address)).to.emit(ledger, "RoleGranted");
+      await expect(asOperator.revokeRole(BANK, bank.address)).to.emit(ledger, "RoleRevoked");
     });
 
     it("still lets the operator revoke a compromised key while paused", async function () {
