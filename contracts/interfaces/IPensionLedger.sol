@@ -45,7 +45,8 @@ interface IPensionLedger is ILedgerTypes {
     error BankReferenceAlreadyUsed(bytes32 bankRef);
     /// @notice A booking time later than the current block time.
     error BookingDateInFuture(uint64 bookedAt, uint64 now_);
-    /// @notice A booking in a calendar year older than the previous one, which is closed for contributions.
+    /// @notice A booking in a closed CST calendar year: any year before the current one, except the previous year
+    /// until 15 days after it ended (16 January 00:00 CST), for bookings of late December that arrive in January.
     error BookingYearClosed(bytes32 member, uint16 year);
     /// @notice The contribution would take the member's personal-pension contributions for the year over the
     /// cap. Never trimmed: the whole contribution is rejected.

@@ -16,6 +16,9 @@ import {ParameterLogic} from "./ParameterLogic.sol";
 library ContributionLogic {
     uint256 internal constant MAX_BATCH = 1000;
     uint256 internal constant BPS = 10_000;
+    /// @notice How long after a CST year ends a booking of that year is still accepted (bank bookings of the last
+    /// days of December that arrive in January): until 16 January 00:00 CST. After that the year is closed.
+    uint256 internal constant PREVIOUS_YEAR_GRACE = 15 days;
     uint256 internal constant ACTIVE = uint256(ILedgerTypes.AccountStatus.Active);
     /// @dev Adds an amount to this year's sum, to contributions and to the balance in one addition.
     uint256 internal constant FAST_PATH_INCREMENT =
@@ -23,12 +26,13 @@ library ContributionLogic {
             (uint256(1) << LedgerStorage.CONTRIBUTIONS_SHIFT) |
             (uint256(1) << LedgerStorage.BALANCE_SHIFT);
 
-    /// @dev The two CST calendar years open for bookings, read once per call.
+    /// @dev The CST calendar years open for bookings, read once per call: the current one, and the previous one
+    /// during the grace window only.
     struct YearWindow {
         uint256 now_;
         uint256 currentYear;
         uint256 currentStart; // unix time of 1 January 00:00 CST of currentYear
-        uint256 previousStart;
+        uint256 previousStart; // 1 January of the previous year, or currentStart once the grace window is over
         uint256 capCurrent;
         uint256 capPrevious;
     }
@@ -209,7 +213,10 @@ library ContributionLogic {
         w.now_ = block.timestamp;
         w.currentYear = CalendarLogic.cstYear(w.now_);
         w.currentStart = CalendarLogic.cstYearStart(w.currentYear);
-        w.previousStart = CalendarLogic.cstYearStart(w.currentYear - 1);
+        // After the grace window nothing before currentStart is open: the previous year is closed.
+        w.previousStart = w.now_ < w.currentStart + PREVIOUS_YEAR_GRACE
+            ? CalendarLogic.cstYearStart(w.currentYear - 1)
+            : w.currentStart;
         w.capCurrent = ParameterLogic.annualCap($, w.currentYear);
         w.capPrevious = ParameterLogic.annualCap($, w.currentYear - 1);
     }
@@ -238,7 +245,7 @@ library ContributionLogic {
         emit IPensionLedger.PersonalContributionCredited(id, bankRef, uint64(amount), uint16(year));
     }
 
-    /// @dev The cap year of a booking: the current CST year or the previous one.
+    /// @dev The cap year of a booking: the current CST year, or the previous one within the grace window.
     function _bookingYear(
         YearWindow memory w,
         bytes32 member,

@@ -83,13 +83,37 @@ describe("PensionLedger contributions", function () {
 
       it("rejects a booking two CST years back as a closed year", async function () {
         const { ledger, asBank, alice } = await networkHelpers.loadFixture(ledgerFixture);
-        await networkHelpers.time.increaseTo(cst(2027, 2, 1));
+        await networkHelpers.time.increaseTo(cst(2027, 1, 10));
         // 2025-12-31 23:59:59 CST is the last second of 2025 in China; one second later is 2026.
         await expect(asBank.contribute(ref(ethers, "r1"), alice, 100n, cst(2026, 1, 1) - 1))
           .to.be.revertedWithCustomError(ledger, "BookingYearClosed")
           .withArgs(alice, 2025);
         await expect(asBank.contribute(ref(ethers, "r2"), alice, 100n, cst(2026, 1, 1))).to.not.revert(ethers);
         expect((await ledger.contributionsInYear(alice, 2026))[0]).to.equal(100n);
+      });
+
+      it("accepts a previous-year booking until 16 January 00:00 CST and rejects it from then on", async function () {
+        const { ledger, asBank, alice } = await networkHelpers.loadFixture(ledgerFixture);
+        const lastDecember = cst(2026, 12, 31, 18);
+        await networkHelpers.time.setNextBlockTimestamp(cst(2027, 1, 16) - 1);
+        await asBank.contribute(ref(ethers, "r1"), alice, 100n, lastDecember);
+        await networkHelpers.time.setNextBlockTimestamp(cst(2027, 1, 16));
+        await expect(asBank.contribute(ref(ethers, "r2"), alice, 100n, lastDecember))
+          .to.be.revertedWithCustomError(ledger, "BookingYearClosed")
+          .withArgs(alice, 2026);
+        // The batch path applies the same window.
+        await expect(asBank.contributeBatch(ref(ethers, "r3"), [{ member: alice, amount: 100n, bookedAt: lastDecember }]))
+          .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
+          .withArgs(0n, ledger.interface.encodeErrorResult("BookingYearClosed", [alice, 2026]));
+        expect((await ledger.contributionsInYear(alice, 2026))[0]).to.equal(100n);
+      });
+
+      it("rejects in December a booking for the previous year, long closed (QA: no ¥12,000 'for 2025' in Dec 2026)", async function () {
+        const { ledger, asBank, alice } = await networkHelpers.loadFixture(ledgerFixture);
+        // The chain is on 2026-12-03: 2025 closed on 2026-01-16 00:00 CST.
+        await expect(asBank.contribute(ref(ethers, "r1"), alice, CAP, cst(2025, 12, 31)))
+          .to.be.revertedWithCustomError(ledger, "BookingYearClosed")
+          .withArgs(alice, 2025);
       });
 
       it("takes the cap year from the booking date in China Standard Time, not UTC", async function () {

@@ -319,26 +319,35 @@ ${entries.join("\n")}
       expect(again.body.entries[3].firstDelivery.suspenseId).to.equal(over.suspenseId);
     });
 
-    it("puts a booking of a closed year in suspense before sending, and credits one booked on 1 January of the previous year", async () => {
+    it("puts a booking of a closed year in suspense before sending, and credits one of the previous year only until 16 January CST", async () => {
       const [member] = [await newMember()];
       await indexed();
-      const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+      const now = Date.now();
+      const year = new Date(now + 8 * 3600_000).getUTCFullYear();
+      // The ledger keeps the previous year open for bookings until 16 January 00:00 CST of this year.
+      const previousOpen = now < Date.UTC(year, 0, 16) - 8 * 3600_000;
       const file = notification([
         { ...member, amountFen: 3_000n, date: `${year - 2}-12-31` },
-        { ...member, amountFen: 4_000n, date: `${year - 1}-01-01` },
+        { ...member, amountFen: 4_000n, date: `${year - 1}-12-31` },
+        { ...member, amountFen: 5_000n, date: `${year}-01-01` },
       ]);
       const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
-      const [closed, previous] = res.body.entries;
+      const [closed, previous, current] = res.body.entries;
       expect(closed).to.include({ outcome: "rejected" });
       expect(closed.reason.code).to.equal("BOOKING_YEAR_CLOSED");
       expect(closed.reason.zh).to.match(/年度已关闭/);
       expect(closed.suspenseId).to.match(/^SUS-/);
-      expect(previous).to.include({ outcome: "credited", state: "succeeded" });
-      // Nothing was refused on chain: the closed-year booking never reached a batch.
-      expect(gateway.store.operations.get(previous.operationId)!.request.items).to.have.length(1);
+      if (previousOpen) expect(previous).to.include({ outcome: "credited", state: "succeeded" });
+      else {
+        expect(previous).to.include({ outcome: "rejected" });
+        expect(previous.reason.code).to.equal("BOOKING_YEAR_CLOSED");
+      }
+      expect(current).to.include({ outcome: "credited", state: "succeeded" });
+      // Nothing was refused on chain: the closed-year bookings never reached a batch.
+      expect(gateway.store.operations.get(current.operationId)!.request.items).to.have.length(previousOpen ? 2 : 1);
       await indexed();
-      expect(await balanceOf(member.accountId)).to.equal(4_000n);
+      expect(await balanceOf(member.accountId)).to.equal(previousOpen ? 9_000n : 5_000n);
     });
 
     it("falls back when the ledger refuses a batch item: that credit goes to suspense with the decoded reason, the rest is resent under a reference of their own keys", async () => {

@@ -124,6 +124,19 @@ export function cstYearOf(seconds: number): number {
 }
 
 /**
+ * The ledger's PREVIOUS_YEAR_GRACE: a booking of the previous CST year is accepted until 16 January 00:00 CST
+ * (15 days after the year ended), then that year is closed.
+ */
+export const PREVIOUS_YEAR_GRACE_SECONDS = 15 * 86_400;
+
+/** Whether the ledger still accepts a booking of `year` at unix time `now` (the current CST year, or the previous one in the grace window). */
+export function bookingYearOpen(year: number, now: number): boolean {
+  const current = cstYearOf(now);
+  if (year === current) return true;
+  return year === current - 1 && now < Date.UTC(current, 0, 1) / 1000 - 8 * 3600 + PREVIOUS_YEAR_GRACE_SECONDS;
+}
+
+/**
  * What is left of a failed contributeBatch operation: items [0, cursor) are on chain (the sender split the batch
  * and an earlier part went through); on `BATCH_ITEM_INVALID` the item at cursor + index is the bad one and the
  * others are to be sent again; on any other refusal every item from the cursor on is refused.
@@ -366,7 +379,7 @@ export class IncomingMoney {
       const year = cstYearOf(p.decision.bookedAt);
       if (p.decision.bookedAt > now) {
         refusals.set(p.line, ledgerRefusal("BOOKING_DATE_IN_FUTURE", ERROR_CATALOG.BOOKING_DATE_IN_FUTURE.en));
-      } else if (year < currentYear - 1) {
+      } else if (year < currentYear && !bookingYearOpen(year, now)) {
         refusals.set(p.line, ledgerRefusal("BOOKING_YEAR_CLOSED", `${ERROR_CATALOG.BOOKING_YEAR_CLOSED.en} (${year})`));
       } else if (deceased.has(p.member.toLowerCase())) {
         refusals.set(p.line, ledgerRefusal("MEMBER_DECEASED", ERROR_CATALOG.MEMBER_DECEASED.en));
@@ -892,7 +905,7 @@ function ledgerRefusal(code: string, message: string): BankReason {
     MEMBER_DECEASED: "参加人已认证身故，账户不再接受缴费，转入待处理款项。",
     BANK_REFERENCE_ALREADY_USED: "该笔来账的银行参考号已入账，不重复入账。",
     BOOKING_DATE_IN_FUTURE: "记账时间晚于当前时间，账本不予入账，转入待处理款项。",
-    BOOKING_YEAR_CLOSED: "记账年度已关闭（仅接受本年度和上一年度的缴费），转入待处理款项。",
+    BOOKING_YEAR_CLOSED: "记账年度已关闭（仅接受本年度的缴费，上一年度的缴费仅在 1 月 15 日前接受），转入待处理款项。",
     ACCOUNT_NOT_FOUND: "账本中没有该个人养老金账户，转入待处理款项。",
   };
   const suffix = code === "BANK_REFERENCE_ALREADY_USED" ? " Not credited again." : " The booking goes to suspense.";
