@@ -44,8 +44,9 @@ contract PensionLedger is
     }
 
     /// @notice Grants DEFAULT_ADMIN_ROLE and OPERATOR_ROLE to the operator and each institution its role (the
-    /// deployer keeps nothing; six distinct non-zero addresses, else {ZeroValue} / {InstitutionRoleConflict}), and sets the default parameters from 2024 on: cap 1,200,000 fen, withdrawal
-    /// tax 300 bps, enterprise limits 800 / 1,200 bps. Recorded as ledger operation 1.
+    /// deployer keeps nothing; six distinct non-zero addresses, else {ZeroValue} / {InstitutionRoleConflict}),
+    /// and sets the default parameters from 2024 on: cap 1,200,000 fen, withdrawal tax 300 bps, enterprise limits
+    /// 800 / 1,200 bps. Recorded as ledger operation 1.
     function initialize(
         address operator,
         address bank,

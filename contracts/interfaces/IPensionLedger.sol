@@ -241,8 +241,8 @@ interface IPensionLedger is ILedgerTypes {
     /// @notice Starts the payout plan the member chose on an attested event; the account becomes PayingOut
     /// and the employer part vests in full — except on emigration: an annuity member who has not left the
     /// employer leaves at block time first ({MemberLeft}), the unvested employer part going to the plan's
-    /// forfeiture account (unless retirement, loss of work capacity or death is attested too). `parameter` is the months (Monthly), the gross amount per month
-    /// (FixedInstalment) or 0 (LumpSum). BANK_ROLE.
+    /// forfeiture account (unless retirement, loss of work capacity or death is attested too). `parameter` is the
+    /// months (Monthly), the gross amount per month (FixedInstalment) or 0 (LumpSum). BANK_ROLE.
     function startPayout(bytes32 accountId, QualifyingEvent qualifyingEvent, PayoutMode mode, uint256 parameter)
         external;
 
