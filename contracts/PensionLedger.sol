@@ -8,12 +8,12 @@ import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/Pau
 import {IPensionLedger} from "./interfaces/IPensionLedger.sol";
 import {LedgerStorage} from "./libraries/LedgerStorage.sol";
 import {ParameterLogic} from "./libraries/ParameterLogic.sol";
-import {CalendarLogic} from "./libraries/CalendarLogic.sol";
 import {ContributionLogic} from "./libraries/ContributionLogic.sol";
 import {AccountLogic} from "./libraries/AccountLogic.sol";
 import {EligibilityLogic} from "./libraries/EligibilityLogic.sol";
 import {ReturnsLogic} from "./libraries/ReturnsLogic.sol";
 import {PayoutLogic} from "./libraries/PayoutLogic.sol";
+import {GovernanceLogic} from "./libraries/GovernanceLogic.sol";
 
 /// @title The pension ledger (UUPS implementation; state in the ERC-7201 namespace of {LedgerStorage})
 /// @notice See {IPensionLedger}. The rules live in linked libraries (`libraries/*Logic.sol`) so that this
@@ -36,7 +36,7 @@ contract PensionLedger is
     /// @notice The first year the default parameters apply to.
     uint16 public constant DEFAULTS_FROM_YEAR = 2024;
     /// @notice Time between {scheduleUpgrade} and the earliest `upgradeToAndCall` to that implementation.
-    uint256 public constant UPGRADE_DELAY = 2 days;
+    uint256 public constant UPGRADE_DELAY = GovernanceLogic.UPGRADE_DELAY;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -57,23 +57,14 @@ contract PensionLedger is
     ) external initializer {
         __AccessControl_init();
         __Pausable_init();
-        if (operator == address(0)) revert ZeroValue("operator");
-        if (bank == address(0)) revert ZeroValue("bank");
-        if (socialSecurity == address(0)) revert ZeroValue("socialSecurity");
-        if (taxBureau == address(0)) revert ZeroValue("taxBureau");
-        if (investmentManager == address(0)) revert ZeroValue("investmentManager");
-        if (keeper == address(0)) revert ZeroValue("keeper");
-        _grantRole(DEFAULT_ADMIN_ROLE, operator);
+        _grantRole(DEFAULT_ADMIN_ROLE, _nonZero(operator, "operator"));
         _grantRole(OPERATOR_ROLE, operator);
-        _grantRole(BANK_ROLE, bank);
-        _grantRole(SOCIAL_SECURITY_ROLE, socialSecurity);
-        _grantRole(TAX_BUREAU_ROLE, taxBureau);
-        _grantRole(INVESTMENT_MANAGER_ROLE, investmentManager);
-        _grantRole(KEEPER_ROLE, keeper);
-        LedgerStorage.Layout storage $ = LedgerStorage.layout();
-        ParameterLogic.setAnnualCap($, DEFAULTS_FROM_YEAR, 1_200_000, 0);
-        ParameterLogic.setWithdrawalTaxRate($, DEFAULTS_FROM_YEAR, 300, 0);
-        ParameterLogic.setEnterpriseLimits($, DEFAULTS_FROM_YEAR, 800, 1_200, 0);
+        _grantRole(BANK_ROLE, _nonZero(bank, "bank"));
+        _grantRole(SOCIAL_SECURITY_ROLE, _nonZero(socialSecurity, "socialSecurity"));
+        _grantRole(TAX_BUREAU_ROLE, _nonZero(taxBureau, "taxBureau"));
+        _grantRole(INVESTMENT_MANAGER_ROLE, _nonZero(investmentManager, "investmentManager"));
+        _grantRole(KEEPER_ROLE, _nonZero(keeper, "keeper"));
+        ParameterLogic.setDefaults(LedgerStorage.layout(), DEFAULTS_FROM_YEAR);
         _recordOperation();
     }
 
@@ -214,7 +205,9 @@ contract PensionLedger is
         PayoutMode mode,
         uint256 parameter
     ) external whenNotPaused onlyRole(BANK_ROLE) {
-        PayoutLogic.startPayout(LedgerStorage.layout(), accountId, qualifyingEvent, mode, parameter);
+        LedgerStorage.Layout storage $ = LedgerStorage.layout();
+        if (qualifyingEvent == QualifyingEvent.Emigration) AccountLogic.leaveOnEmigration($, accountId);
+        PayoutLogic.startPayout($, accountId, qualifyingEvent, mode, parameter);
         _recordOperation();
     }
 
@@ -243,13 +236,13 @@ contract PensionLedger is
 
     /// @inheritdoc IPensionLedger
     function setAnnualCap(uint16 fromYear, uint64 capFen) external whenNotPaused onlyRole(OPERATOR_ROLE) {
-        ParameterLogic.setAnnualCap(LedgerStorage.layout(), fromYear, capFen, _currentYear());
+        ParameterLogic.setAnnualCap(LedgerStorage.layout(), fromYear, capFen, false);
         _recordOperation();
     }
 
     /// @inheritdoc IPensionLedger
     function setWithdrawalTaxRate(uint16 fromYear, uint16 rateBps) external whenNotPaused onlyRole(OPERATOR_ROLE) {
-        ParameterLogic.setWithdrawalTaxRate(LedgerStorage.layout(), fromYear, rateBps, _currentYear());
+        ParameterLogic.setWithdrawalTaxRate(LedgerStorage.layout(), fromYear, rateBps, false);
         _recordOperation();
     }
 
@@ -259,7 +252,7 @@ contract PensionLedger is
         uint16 employerBps,
         uint16 totalBps
     ) external whenNotPaused onlyRole(OPERATOR_ROLE) {
-        ParameterLogic.setEnterpriseLimits(LedgerStorage.layout(), fromYear, employerBps, totalBps, _currentYear());
+        ParameterLogic.setEnterpriseLimits(LedgerStorage.layout(), fromYear, employerBps, totalBps, false);
         _recordOperation();
     }
 
@@ -277,9 +270,7 @@ contract PensionLedger is
 
     /// @inheritdoc IPensionLedger
     function nominateRoleMember(bytes32 role, address account) external onlyRole(role) {
-        if (account == address(0)) revert ZeroValue("account");
-        LedgerStorage.layout().roleNominations[role][account] = true;
-        emit RoleMemberNominated(role, account, msg.sender);
+        GovernanceLogic.nominate(LedgerStorage.layout(), role, account);
         _recordOperation();
     }
 
@@ -287,9 +278,7 @@ contract PensionLedger is
     /// emergency measure. Takes effect only for an address a holder of `role` nominated ({nominateRoleMember});
     /// the nomination is used up.
     function grantRole(bytes32 role, address account) public override onlyRole(getRoleAdmin(role)) {
-        LedgerStorage.Layout storage $ = LedgerStorage.layout();
-        if (!$.roleNominations[role][account]) revert RoleGrantNotNominated(role, account);
-        delete $.roleNominations[role][account];
+        GovernanceLogic.useNomination(LedgerStorage.layout(), role, account);
         _grantRole(role, account);
         _recordOperation();
     }
@@ -310,12 +299,7 @@ contract PensionLedger is
 
     /// @inheritdoc IPensionLedger
     function scheduleUpgrade(address implementation) external onlyRole(OPERATOR_ROLE) {
-        if (implementation == address(0)) revert ZeroValue("implementation");
-        LedgerStorage.Layout storage $ = LedgerStorage.layout();
-        uint64 readyAt = uint64(block.timestamp + UPGRADE_DELAY);
-        $.scheduledImplementation = implementation;
-        $.upgradeReadyAt = readyAt;
-        emit UpgradeScheduled(implementation, readyAt);
+        GovernanceLogic.scheduleUpgrade(LedgerStorage.layout(), implementation);
         _recordOperation();
     }
 
@@ -418,38 +402,28 @@ contract PensionLedger is
     /// @dev Upgrades are operator decisions and ledger operations (msg.data is the upgradeToAndCall call), to the
     /// implementation scheduled at least UPGRADE_DELAY before; the schedule is used up.
     function _authorizeUpgrade(address implementation) internal override onlyRole(OPERATOR_ROLE) {
-        LedgerStorage.Layout storage $ = LedgerStorage.layout();
-        address scheduled = $.scheduledImplementation;
-        if (scheduled == address(0) || implementation != scheduled) revert UpgradeNotScheduled(implementation, scheduled);
-        uint64 readyAt = $.upgradeReadyAt;
-        if (block.timestamp < readyAt) revert UpgradeNotReady(implementation, readyAt, uint64(block.timestamp));
-        delete $.scheduledImplementation;
-        delete $.upgradeReadyAt;
+        GovernanceLogic.useUpgrade(LedgerStorage.layout(), implementation);
         _recordOperation();
     }
 
     /// @dev An address holds at most one institution's role; DEFAULT_ADMIN_ROLE and OPERATOR_ROLE are both the
     /// operator's.
     function _grantRole(bytes32 role, address account) internal override returns (bool) {
-        LedgerStorage.Layout storage $ = LedgerStorage.layout();
-        bytes32 institution = _institutionOf(role);
-        bytes32 held = $.institutionRoleOf[account];
-        if (held != bytes32(0) && held != institution) revert InstitutionRoleConflict(account, held);
-        $.institutionRoleOf[account] = institution;
+        GovernanceLogic.claimInstitution(LedgerStorage.layout(), account, _institutionOf(role));
         return super._grantRole(role, account);
     }
 
     /// @dev Frees the address for another institution once it holds none of its institution's roles.
     function _revokeRole(bytes32 role, address account) internal override returns (bool revoked) {
         revoked = super._revokeRole(role, account);
-        if (revoked && !(_institutionOf(role) == OPERATOR_ROLE &&
-            (hasRole(OPERATOR_ROLE, account) || hasRole(DEFAULT_ADMIN_ROLE, account)))) {
-            delete LedgerStorage.layout().institutionRoleOf[account];
+        if (revoked && !hasRole(OPERATOR_ROLE, account) && !hasRole(DEFAULT_ADMIN_ROLE, account)) {
+            GovernanceLogic.releaseInstitution(LedgerStorage.layout(), account);
         }
     }
 
-    function _currentYear() private view returns (uint256) {
-        return CalendarLogic.cstYear(block.timestamp);
+    function _nonZero(address account, string memory institution) private pure returns (address) {
+        if (account == address(0)) revert ZeroValue(institution);
+        return account;
     }
 
     function _institutionOf(bytes32 role) private pure returns (bytes32) {

@@ -92,6 +92,21 @@ library AccountLogic {
         leave($, p, id, account, word, leftAt);
     }
 
+    /// @notice Emigration does not vest the employer part (企业年金办法 art. 24: only retirement age, loss of work
+    /// capacity or death do): before an emigration payout starts, an active annuity member who has not left yet
+    /// leaves at block time, forfeiting the unvested part. Anything else is left to the payout's own checks (the
+    /// ledger calls this just before PayoutLogic.startPayout, in the same transaction).
+    function leaveOnEmigration(LedgerStorage.Layout storage $, bytes32 id) external {
+        LedgerStorage.Account storage account = $.accounts[id];
+        uint256 word = account.ledger;
+        if (
+            LedgerStorage.statusOf(word) != ACTIVE ||
+            LedgerStorage.kindOf(word) != uint8(ILedgerTypes.PlanKind.EnterpriseAnnuity) ||
+            LedgerStorage.flagsOf(word) & (LedgerStorage.FLAG_LEFT | LedgerStorage.FLAG_DECEASED) != 0
+        ) return;
+        leave($, $.plans[account.plan], id, account, word, uint64(block.timestamp));
+    }
+
     /// @notice Records the member's leaving at `leftAt`: the unvested employer part goes to the plan's forfeiture
     /// account, unless the employer part vests fully (payout started, or retirement, loss of work capacity or death
     /// certified effective by `leftAt`: 企业年金办法 art. 24). Never forfeits more than the balance.

@@ -112,7 +112,7 @@ library ContributionLogic {
         LedgerStorage.Layout storage $,
         bytes32 member,
         uint16 year
-    ) internal view returns (uint256 contributed, uint256 remaining) {
+    ) external view returns (uint256 contributed, uint256 remaining) {
         bytes32 id = LedgerStorage.accountIdOf(member, bytes32(0));
         uint256 word = $.accounts[id].ledger;
         uint256 status = LedgerStorage.statusOf(word);

@@ -9,7 +9,6 @@ import {LedgerStorage} from "./LedgerStorage.sol";
 import {CalendarLogic} from "./CalendarLogic.sol";
 import {ContributionLogic} from "./ContributionLogic.sol";
 import {ParameterLogic} from "./ParameterLogic.sol";
-import {AccountLogic} from "./AccountLogic.sol";
 
 /// @title Payout plans, inheritance, settlement runs and the bank's payment results
 /// @notice A settled payout touches its account's packed ledger word once and reads the member pseudonym;
@@ -70,15 +69,8 @@ library PayoutLogic {
             revert IPensionLedger.PayoutModeInvalid(id, mode, parameter);
         }
 
-        // Emigration does not vest the employer part (企业年金办法 art. 24: only retirement age, loss of work capacity
-        // or death do): a member who has not left yet leaves now, forfeiting the unvested part before any payout.
-        if (
-            !personal &&
-            qualifyingEvent == ILedgerTypes.QualifyingEvent.Emigration &&
-            LedgerStorage.flagsOf(word) & LedgerStorage.FLAG_LEFT == 0
-        ) {
-            word = AccountLogic.leave($, $.plans[account.plan], id, account, word, uint64(block.timestamp));
-        }
+        // An emigrating annuity member has left the plan by now (AccountLogic.leaveOnEmigration, run just before):
+        // the word already holds the forfeiture of the unvested employer part.
         ContributionLogic.archiveYears($, id, word);
         word = word & ~LedgerStorage.PHASE_MASK;
         word |= uint256(uint8(mode)) << LedgerStorage.MODE_SHIFT;

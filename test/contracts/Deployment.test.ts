@@ -98,6 +98,8 @@ describe("PensionLedger deployment", function () {
         "libraries/EligibilityLogic.sol/EligibilityLogic.json",
         "libraries/PayoutLogic.sol/PayoutLogic.json",
         "libraries/ReturnsLogic.sol/ReturnsLogic.json",
+        "libraries/ParameterLogic.sol/ParameterLogic.json",
+        "libraries/GovernanceLogic.sol/GovernanceLogic.json",
       ]) {
         const { deployedBytecode } = JSON.parse(readFileSync(path.join("artifacts", "contracts", artifact), "utf8"));
         const size = (deployedBytecode.length - 2) / 2;

@@ -90,7 +90,7 @@ export async function deployLedger({ ethers, ignition }: Connection): Promise<Le
     await deployment.ledger.getAddress(),
   )) as unknown as PensionLedger;
   const libraries: Record<string, string> = {};
-  for (const name of ["AccountLogic", "ContributionLogic", "EligibilityLogic", "PayoutLogic", "ReturnsLogic"] as const) {
+  for (const name of ["AccountLogic", "ContributionLogic", "EligibilityLogic", "PayoutLogic", "ReturnsLogic", "ParameterLogic", "GovernanceLogic"] as const) {
     libraries[name] = await deployment[name].getAddress();
   }
   return {
