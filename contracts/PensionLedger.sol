@@ -13,6 +13,7 @@ import {AccountLogic} from "./libraries/AccountLogic.sol";
 import {EligibilityLogic} from "./libraries/EligibilityLogic.sol";
 import {ReturnsLogic} from "./libraries/ReturnsLogic.sol";
 import {PayoutLogic} from "./libraries/PayoutLogic.sol";
+import {GovernanceLogic} from "./libraries/GovernanceLogic.sol";
 
 /// @title The pension ledger (UUPS implementation; state in the ERC-7201 namespace of {LedgerStorage})
 /// @notice See {IPensionLedger}. The rules live in linked libraries (`libraries/*Logic.sol`) so that this
@@ -34,6 +35,8 @@ contract PensionLedger is
 
     /// @notice The first year the default parameters apply to.
     uint16 public constant DEFAULTS_FROM_YEAR = 2024;
+    /// @notice Time between {scheduleUpgrade} and the earliest `upgradeToAndCall` to that implementation.
+    uint256 public constant UPGRADE_DELAY = GovernanceLogic.UPGRADE_DELAY;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -41,8 +44,9 @@ contract PensionLedger is
     }
 
     /// @notice Grants DEFAULT_ADMIN_ROLE and OPERATOR_ROLE to the operator and each institution its role (the
-    /// deployer keeps nothing), and sets the default parameters from 2024 on: cap 1,200,000 fen, withdrawal
-    /// tax 300 bps, enterprise limits 800 / 1,200 bps. Recorded as ledger operation 1.
+    /// deployer keeps nothing; six distinct non-zero addresses, else {ZeroValue} / {InstitutionRoleConflict}),
+    /// and sets the default parameters from 2024 on: cap 1,200,000 fen, withdrawal tax 300 bps, enterprise limits
+    /// 800 / 1,200 bps. Recorded as ledger operation 1.
     function initialize(
         address operator,
         address bank,
@@ -53,17 +57,14 @@ contract PensionLedger is
     ) external initializer {
         __AccessControl_init();
         __Pausable_init();
-        _grantRole(DEFAULT_ADMIN_ROLE, operator);
+        _grantRole(DEFAULT_ADMIN_ROLE, _nonZero(operator, "operator"));
         _grantRole(OPERATOR_ROLE, operator);
-        _grantRole(BANK_ROLE, bank);
-        _grantRole(SOCIAL_SECURITY_ROLE, socialSecurity);
-        _grantRole(TAX_BUREAU_ROLE, taxBureau);
-        _grantRole(INVESTMENT_MANAGER_ROLE, investmentManager);
-        _grantRole(KEEPER_ROLE, keeper);
-        LedgerStorage.Layout storage $ = LedgerStorage.layout();
-        ParameterLogic.setAnnualCap($, DEFAULTS_FROM_YEAR, 1_200_000);
-        ParameterLogic.setWithdrawalTaxRate($, DEFAULTS_FROM_YEAR, 300);
-        ParameterLogic.setEnterpriseLimits($, DEFAULTS_FROM_YEAR, 800, 1_200);
+        _grantRole(BANK_ROLE, _nonZero(bank, "bank"));
+        _grantRole(SOCIAL_SECURITY_ROLE, _nonZero(socialSecurity, "socialSecurity"));
+        _grantRole(TAX_BUREAU_ROLE, _nonZero(taxBureau, "taxBureau"));
+        _grantRole(INVESTMENT_MANAGER_ROLE, _nonZero(investmentManager, "investmentManager"));
+        _grantRole(KEEPER_ROLE, _nonZero(keeper, "keeper"));
+        ParameterLogic.setDefaults(LedgerStorage.layout(), DEFAULTS_FROM_YEAR);
         _recordOperation();
     }
 
@@ -105,13 +106,15 @@ contract PensionLedger is
     }
 
     /// @inheritdoc IPensionLedger
-    function freezeAccount(bytes32 accountId, bytes32 reasonCode) external whenNotPaused onlyRole(OPERATOR_ROLE) {
+    /// @dev Allowed while paused: a legal hold must work during an emergency stop.
+    function freezeAccount(bytes32 accountId, bytes32 reasonCode) external onlyRole(OPERATOR_ROLE) {
         AccountLogic.freezeAccount(LedgerStorage.layout(), accountId, reasonCode);
         _recordOperation();
     }
 
     /// @inheritdoc IPensionLedger
-    function unfreezeAccount(bytes32 accountId, bytes32 reasonCode) external whenNotPaused onlyRole(OPERATOR_ROLE) {
+    /// @dev Allowed while paused, like freezeAccount.
+    function unfreezeAccount(bytes32 accountId, bytes32 reasonCode) external onlyRole(OPERATOR_ROLE) {
         AccountLogic.unfreezeAccount(LedgerStorage.layout(), accountId, reasonCode);
         _recordOperation();
     }
@@ -143,9 +146,19 @@ contract PensionLedger is
         bytes32 bankRef,
         bytes32 plan,
         uint32 period,
+        uint32 periodEmployees,
+        uint64 periodEmployerTotal,
         AnnuityContribution[] calldata items
     ) external whenNotPaused onlyRole(BANK_ROLE) {
-        ContributionLogic.contributeAnnuityBatch(LedgerStorage.layout(), bankRef, plan, period, items);
+        ContributionLogic.contributeAnnuityBatch(
+            LedgerStorage.layout(),
+            bankRef,
+            plan,
+            period,
+            periodEmployees,
+            periodEmployerTotal,
+            items
+        );
         _recordOperation();
     }
 
@@ -192,7 +205,9 @@ contract PensionLedger is
         PayoutMode mode,
         uint256 parameter
     ) external whenNotPaused onlyRole(BANK_ROLE) {
-        PayoutLogic.startPayout(LedgerStorage.layout(), accountId, qualifyingEvent, mode, parameter);
+        LedgerStorage.Layout storage $ = LedgerStorage.layout();
+        if (qualifyingEvent == QualifyingEvent.Emigration) AccountLogic.leaveOnEmigration($, accountId);
+        PayoutLogic.startPayout($, accountId, qualifyingEvent, mode, parameter);
         _recordOperation();
     }
 
@@ -221,13 +236,13 @@ contract PensionLedger is
 
     /// @inheritdoc IPensionLedger
     function setAnnualCap(uint16 fromYear, uint64 capFen) external whenNotPaused onlyRole(OPERATOR_ROLE) {
-        ParameterLogic.setAnnualCap(LedgerStorage.layout(), fromYear, capFen);
+        ParameterLogic.setAnnualCap(LedgerStorage.layout(), fromYear, capFen, false);
         _recordOperation();
     }
 
     /// @inheritdoc IPensionLedger
     function setWithdrawalTaxRate(uint16 fromYear, uint16 rateBps) external whenNotPaused onlyRole(OPERATOR_ROLE) {
-        ParameterLogic.setWithdrawalTaxRate(LedgerStorage.layout(), fromYear, rateBps);
+        ParameterLogic.setWithdrawalTaxRate(LedgerStorage.layout(), fromYear, rateBps, false);
         _recordOperation();
     }
 
@@ -237,7 +252,7 @@ contract PensionLedger is
         uint16 employerBps,
         uint16 totalBps
     ) external whenNotPaused onlyRole(OPERATOR_ROLE) {
-        ParameterLogic.setEnterpriseLimits(LedgerStorage.layout(), fromYear, employerBps, totalBps);
+        ParameterLogic.setEnterpriseLimits(LedgerStorage.layout(), fromYear, employerBps, totalBps, false);
         _recordOperation();
     }
 
@@ -253,9 +268,17 @@ contract PensionLedger is
         _recordOperation();
     }
 
-    /// @notice Role grants are ledger operations too. Allowed while paused: revoking a compromised key is an
-    /// emergency measure.
+    /// @inheritdoc IPensionLedger
+    function nominateRoleMember(bytes32 role, address account) external onlyRole(role) {
+        GovernanceLogic.nominate(LedgerStorage.layout(), role, account);
+        _recordOperation();
+    }
+
+    /// @notice Role grants are ledger operations too. Allowed while paused: replacing a compromised key is an
+    /// emergency measure. Takes effect only for an address a holder of `role` nominated ({nominateRoleMember});
+    /// the nomination is used up.
     function grantRole(bytes32 role, address account) public override onlyRole(getRoleAdmin(role)) {
+        GovernanceLogic.useNomination(LedgerStorage.layout(), role, account);
         _grantRole(role, account);
         _recordOperation();
     }
@@ -273,6 +296,18 @@ contract PensionLedger is
     }
 
     // ───────────────────────────── views ─────────────────────────────
+
+    /// @inheritdoc IPensionLedger
+    function scheduleUpgrade(address implementation) external onlyRole(OPERATOR_ROLE) {
+        GovernanceLogic.scheduleUpgrade(LedgerStorage.layout(), implementation);
+        _recordOperation();
+    }
+
+    /// @inheritdoc IPensionLedger
+    function scheduledUpgrade() external view returns (address implementation, uint64 readyAt) {
+        LedgerStorage.Layout storage $ = LedgerStorage.layout();
+        return ($.scheduledImplementation, $.upgradeReadyAt);
+    }
 
     /// @inheritdoc IPensionLedger
     function accountIdOf(bytes32 member, bytes32 plan) external pure returns (bytes32) {
@@ -364,9 +399,35 @@ contract PensionLedger is
 
     // ─────────────────────────── internals ───────────────────────────
 
-    /// @dev Upgrades are operator decisions and ledger operations (msg.data is the upgradeToAndCall call).
-    function _authorizeUpgrade(address) internal override onlyRole(OPERATOR_ROLE) {
+    /// @dev Upgrades are operator decisions and ledger operations (msg.data is the upgradeToAndCall call), to the
+    /// implementation scheduled at least UPGRADE_DELAY before; the schedule is used up.
+    function _authorizeUpgrade(address implementation) internal override onlyRole(OPERATOR_ROLE) {
+        GovernanceLogic.useUpgrade(LedgerStorage.layout(), implementation);
         _recordOperation();
+    }
+
+    /// @dev An address holds at most one institution's role; DEFAULT_ADMIN_ROLE and OPERATOR_ROLE are both the
+    /// operator's.
+    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+        GovernanceLogic.claimInstitution(LedgerStorage.layout(), account, _institutionOf(role));
+        return super._grantRole(role, account);
+    }
+
+    /// @dev Frees the address for another institution once it holds none of its institution's roles.
+    function _revokeRole(bytes32 role, address account) internal override returns (bool revoked) {
+        revoked = super._revokeRole(role, account);
+        if (revoked && !hasRole(OPERATOR_ROLE, account) && !hasRole(DEFAULT_ADMIN_ROLE, account)) {
+            GovernanceLogic.releaseInstitution(LedgerStorage.layout(), account);
+        }
+    }
+
+    function _nonZero(address account, string memory institution) private pure returns (address) {
+        if (account == address(0)) revert ZeroValue(institution);
+        return account;
+    }
+
+    function _institutionOf(bytes32 role) private pure returns (bytes32) {
+        return role == DEFAULT_ADMIN_ROLE ? OPERATOR_ROLE : role;
     }
 
     /// @dev runningHash_n = keccak256(abi.encode(runningHash_{n-1}, n, msg.sig, keccak256(msg.data))).

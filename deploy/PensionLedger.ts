@@ -20,6 +20,8 @@ export default buildModule("PensionLedger", (m) => {
     EligibilityLogic: m.library("EligibilityLogic"),
     PayoutLogic: m.library("PayoutLogic"),
     ReturnsLogic: m.library("ReturnsLogic"),
+    ParameterLogic: m.library("ParameterLogic"),
+    GovernanceLogic: m.library("GovernanceLogic"),
   };
   const implementation = m.contract("PensionLedger", [], { id: "PensionLedgerImplementation", libraries });
   const initialize = m.encodeFunctionCall(implementation, "initialize", [

@@ -1,6 +1,7 @@
 /**
  * Reads every role grant of a deployed PensionLedger back and throws, naming the role and address, if any grant
- * is missing or present where it should not be. The gateway's start script calls this after deploying.
+ * is missing or present where it should not be, or if two institutions share an address (the ledger allows an
+ * address one institution's role only). The gateway's start script calls this after deploying.
  */
 export interface ExpectedInstitutions {
   operator: string;
@@ -62,14 +63,20 @@ export async function verifyRoles(ledger: RoleReader, expected: ExpectedInstitut
   const roleIds = new Map<string, string>();
   for (const name of ROLE_NAMES) roleIds.set(name, await ledger[name]());
 
-  // One address may serve several institutions (a development chain): it must then hold the union.
+  // The ledger lets an address hold one institution's role only: two institutions on one address is a
+  // configuration error, named before any read.
   const wanted = new Map<string, { label: string; roles: Set<string> }>();
   const add = (account: string, label: string, roles: string[]): void => {
     const key = account.toLowerCase();
-    const entry = wanted.get(key) ?? { label: "", roles: new Set<string>() };
-    entry.label = entry.label === "" ? label : `${entry.label}+${label}`;
-    for (const role of roles) entry.roles.add(role);
-    wanted.set(key, entry);
+    const entry = wanted.get(key);
+    if (entry) {
+      throw new RoleVerificationError(
+        `role check failed: ${entry.label} and ${label} share ${key}; each institution needs its own address`,
+        roles[0] ?? [...entry.roles][0] ?? "",
+        key,
+      );
+    }
+    wanted.set(key, { label, roles: new Set(roles) });
   };
   for (const institution of Object.keys(ROLES_OF) as Institution[]) {
     add(expected[institution], institution, ROLES_OF[institution]);

@@ -10,6 +10,9 @@ import {ILedgerTypes} from "./ILedgerTypes.sol";
 /// SOCIAL_SECURITY_ROLE (eligibility), TAX_BUREAU_ROLE (reads only; holds the role so it can be identified),
 /// INVESTMENT_MANAGER_ROLE (returns), KEEPER_ROLE (settlement), OPERATOR_ROLE (plans, parameters, freeze,
 /// pause, role grants, upgrades — never a member's money). DEFAULT_ADMIN_ROLE is held by the operator only.
+/// Separation: an address holds at most one institution's role ({InstitutionRoleConflict}); after deployment the
+/// operator grants a role only to an address a holder of that role nominated ({nominateRoleMember}); upgrades are
+/// scheduled and executable only after a delay ({scheduleUpgrade}).
 ///
 /// Audit: every successful state-changing call is one ledger operation. Operation n (starting at 1) sets
 /// runningHash_n = keccak256(abi.encode(runningHash_{n-1}, uint256(n), msg.sig, keccak256(msg.data))) with
@@ -42,7 +45,8 @@ interface IPensionLedger is ILedgerTypes {
     error BankReferenceAlreadyUsed(bytes32 bankRef);
     /// @notice A booking time later than the current block time.
     error BookingDateInFuture(uint64 bookedAt, uint64 now_);
-    /// @notice A booking in a calendar year older than the previous one, which is closed for contributions.
+    /// @notice A booking in a closed CST calendar year: any year before the current one, except the previous year
+    /// until 15 days after it ended (16 January 00:00 CST), for bookings of late December that arrive in January.
     error BookingYearClosed(bytes32 member, uint16 year);
     /// @notice The contribution would take the member's personal-pension contributions for the year over the
     /// cap. Never trimmed: the whole contribution is rejected.
@@ -51,8 +55,19 @@ interface IPensionLedger is ILedgerTypes {
     error EmployerContributionExceedsLimit(bytes32 member, uint256 employerAmount, uint256 limit);
     /// @notice Employer + employee exceed the total limit (default 12 %) of the wage base.
     error TotalContributionExceedsLimit(bytes32 member, uint256 totalAmount, uint256 limit);
-    /// @notice The employer part for one employee exceeds 5 × the batch's average employer part.
+    /// @notice The employer part for one employee exceeds 5 × the payroll period's average employer part
+    /// (declared employer total / declared employees).
     error EmployerContributionAboveFiveTimesAverage(bytes32 member, uint256 employerAmount, uint256 average);
+    /// @notice The member's annuity account was already credited for this payroll period or a later one
+    /// (`lastPeriod`): one line per employee per period, periods in order.
+    error AnnuityPeriodAlreadyCredited(bytes32 member, uint32 period, uint32 lastPeriod);
+    /// @notice A batch declares other payroll-period totals than the period's first batch did.
+    error PayrollTotalsMismatch(
+        bytes32 plan, uint32 period, uint256 employees, uint256 employerTotal, uint256 declaredEmployees,
+        uint256 declaredEmployerTotal
+    );
+    /// @notice The period's batches would credit more employees or more employer money than its declared totals.
+    error PayrollPeriodExceeded(bytes32 plan, uint32 period, uint256 creditedEmployees, uint256 creditedEmployer);
     /// @notice A batch item is invalid; `reason` is the ABI-encoded custom error for that item.
     error BatchItemInvalid(uint256 index, bytes reason);
     /// @notice A batch with no items, or more than the contract accepts in one call.
@@ -87,6 +102,11 @@ interface IPensionLedger is ILedgerTypes {
     /// @notice A policy parameter outside its allowed range, or for a year before one already set; also a call
     /// argument outside its range that has no error of its own (`period`, `serviceStart`, `leftAt`).
     error ParameterInvalid(string name, uint256 value);
+    /// @notice A parameter change from a CST year that has already started (`fromYear` < `currentYear`), or a
+    /// replacement of the entry of the current year: a year's rules never change once it has begun.
+    error ParameterYearClosed(uint16 fromYear, uint16 currentYear);
+    /// @notice A parameter above its maximum (the withdrawal tax rate: 4,500 bps, the top income-tax bracket).
+    error ParameterAboveMaximum(string name, uint256 value, uint256 maximum);
     /// @notice Death of the member has been attested: the member's accounts accept no contributions and no new
     /// payout plan; the balance goes to the heirs.
     error MemberDeceased(bytes32 member);
@@ -96,6 +116,15 @@ interface IPensionLedger is ILedgerTypes {
     error ReturnsBatchAlreadyUsed(bytes32 batchRef);
     /// @notice An amount that does not fit its storage field (never expected in practice; nothing is truncated).
     error AmountOverflow(uint256 amount);
+    /// @notice An address holds at most one institution's role (operator/admin, bank, social security, tax bureau,
+    /// investment manager, keeper): `account` already holds `heldRole`.
+    error InstitutionRoleConflict(address account, bytes32 heldRole);
+    /// @notice A role is granted only to an address a current holder of that role nominated (four eyes).
+    error RoleGrantNotNominated(bytes32 role, address account);
+    /// @notice `upgradeToAndCall` to an implementation that is not the scheduled one (`scheduled`, or none).
+    error UpgradeNotScheduled(address implementation, address scheduled);
+    /// @notice The scheduled upgrade's delay has not passed yet.
+    error UpgradeNotReady(address implementation, uint64 readyAt, uint64 now_);
 
     // ───────────────────────────── events ─────────────────────────────
 
@@ -134,6 +163,10 @@ interface IPensionLedger is ILedgerTypes {
     event AnnualCapSet(uint16 indexed fromYear, uint64 capFen);
     event WithdrawalTaxRateSet(uint16 indexed fromYear, uint16 rateBps);
     event EnterpriseLimitsSet(uint16 indexed fromYear, uint16 employerBps, uint16 totalBps);
+    /// @notice A holder of `role` nominated `account` for it; the operator may now grant it.
+    event RoleMemberNominated(bytes32 indexed role, address indexed account, address indexed nominatedBy);
+    /// @notice The operator scheduled an upgrade to `implementation`, executable from `readyAt` on.
+    event UpgradeScheduled(address indexed implementation, uint64 readyAt);
 
     // ─────────────────────────── accounts ────────────────────────────
 
@@ -149,13 +182,15 @@ interface IPensionLedger is ILedgerTypes {
 
     /// @notice The employee left the employer: the unvested employer part goes to the plan's forfeiture
     /// account. BANK_ROLE. Full years of service count on CST calendar anniversaries of `serviceStart`; the vested
-    /// part is employer part × bps / 10,000 rounded down; never more than the balance is forfeited.
+    /// part is employer part × bps / 10,000 rounded down; never more than the balance is forfeited. Nothing is
+    /// forfeited if retirement, loss of work capacity or death is attested effective by `leftAt` (those vest the
+    /// employer part in full, 企业年金办法 art. 24).
     function recordLeaving(bytes32 plan, bytes32 member, uint64 leftAt) external;
 
-    /// @notice Legal hold. OPERATOR_ROLE.
+    /// @notice Legal hold. OPERATOR_ROLE. Allowed while paused (a legal hold must work during an emergency stop).
     function freezeAccount(bytes32 accountId, bytes32 reasonCode) external;
 
-    /// @notice Lifts a legal hold; the account returns to the status it had. OPERATOR_ROLE.
+    /// @notice Lifts a legal hold; the account returns to the status it had. OPERATOR_ROLE. Allowed while paused.
     function unfreezeAccount(bytes32 accountId, bytes32 reasonCode) external;
 
     // ───────────────────────── contributions ─────────────────────────
@@ -167,11 +202,22 @@ interface IPensionLedger is ILedgerTypes {
     /// rejects the whole batch with {BatchItemInvalid}. BANK_ROLE.
     function contributeBatch(bytes32 bankRef, PersonalContribution[] calldata items) external;
 
-    /// @notice Credits an employer's payroll batch for one plan. BANK_ROLE. `period` is the payroll month as
-    /// YYYYMM (CST); the enterprise limits of its year apply. Limits are wage base × bps / 10,000 rounded down to
-    /// the fen; the 5× rule compares employerAmount × items ≤ 5 × (sum of the batch's employer parts), unrounded.
-    function contributeAnnuityBatch(bytes32 bankRef, bytes32 plan, uint32 period, AnnuityContribution[] calldata items)
-        external;
+    /// @notice Credits (part of) an employer's payroll for one plan and period. BANK_ROLE. `period` is the payroll
+    /// month as YYYYMM (CST); the enterprise limits of its year apply. Limits are wage base × bps / 10,000
+    /// rounded down to the fen, per employee per period: an account is credited once per period and periods in
+    /// order ({AnnuityPeriodAlreadyCredited}). `periodEmployees` and `periodEmployerTotal` are the whole payroll
+    /// period's totals (a payroll may come in several batches): the period's first batch records them, later
+    /// batches must repeat them ({PayrollTotalsMismatch}), and the batches together never credit more
+    /// ({PayrollPeriodExceeded}). The 5× rule compares employerAmount × periodEmployees ≤ 5 × periodEmployerTotal,
+    /// unrounded.
+    function contributeAnnuityBatch(
+        bytes32 bankRef,
+        bytes32 plan,
+        uint32 period,
+        uint32 periodEmployees,
+        uint64 periodEmployerTotal,
+        AnnuityContribution[] calldata items
+    ) external;
 
     // ─────────────────────────── returns ─────────────────────────────
 
@@ -193,8 +239,10 @@ interface IPensionLedger is ILedgerTypes {
     // ─────────────────────────── payouts ─────────────────────────────
 
     /// @notice Starts the payout plan the member chose on an attested event; the account becomes PayingOut
-    /// and the employer part vests in full. `parameter` is the months (Monthly), the gross amount per month
-    /// (FixedInstalment) or 0 (LumpSum). BANK_ROLE.
+    /// and the employer part vests in full — except on emigration: an annuity member who has not left the
+    /// employer leaves at block time first ({MemberLeft}), the unvested employer part going to the plan's
+    /// forfeiture account (unless retirement, loss of work capacity or death is attested too). `parameter` is the
+    /// months (Monthly), the gross amount per month (FixedInstalment) or 0 (LumpSum). BANK_ROLE.
     function startPayout(bytes32 accountId, QualifyingEvent qualifyingEvent, PayoutMode mode, uint256 parameter)
         external;
 
@@ -218,16 +266,30 @@ interface IPensionLedger is ILedgerTypes {
 
     // ─────────────────────────── governance ──────────────────────────
 
-    /// @notice Sets the personal-pension annual cap (fen) from a year on. OPERATOR_ROLE.
+    /// @notice Sets the personal-pension annual cap (fen) from a year on. OPERATOR_ROLE. For this and the two
+    /// setters below: `fromYear` ≥ the current CST year, and the current year's own entry cannot be replaced
+    /// ({ParameterYearClosed}); a future year's entry can, until that year starts.
     function setAnnualCap(uint16 fromYear, uint64 capFen) external;
-    /// @notice Sets the withdrawal tax rate (bps) from a year on. OPERATOR_ROLE.
+    /// @notice Sets the withdrawal tax rate (bps, ≤ 4,500) from a year on. OPERATOR_ROLE.
     function setWithdrawalTaxRate(uint16 fromYear, uint16 rateBps) external;
     /// @notice Sets the enterprise-annuity limits (bps of wage base) from a year on. OPERATOR_ROLE.
     function setEnterpriseLimits(uint16 fromYear, uint16 employerBps, uint16 totalBps) external;
-    /// @notice Emergency stop of every ledger operation but unpause, role grants/revocations and upgrades (so a
-    /// compromised key can be revoked during the emergency). OPERATOR_ROLE.
+    /// @notice Emergency stop of every ledger operation but unpause, role nominations/grants/revocations, upgrade
+    /// scheduling and upgrades (so a compromised key can be replaced during the emergency) and freezing/unfreezing
+    /// accounts (legal holds). OPERATOR_ROLE.
     function pause() external;
     function unpause() external;
+
+    /// @notice Four eyes on role grants: a holder of `role` nominates `account` for it (its own new key, say);
+    /// only then may the operator (the role admin) grant it, once. Revoking needs no nomination. Allowed while
+    /// paused. Rotate a key by nominating and granting the new one before revoking the old.
+    function nominateRoleMember(bytes32 role, address account) external;
+    /// @notice Schedules an upgrade to `implementation`: `upgradeToAndCall` to it is accepted from
+    /// block time + UPGRADE_DELAY (2 days) on, so every institution sees it coming. A new schedule replaces the
+    /// previous one (and restarts the delay). OPERATOR_ROLE.
+    function scheduleUpgrade(address implementation) external;
+    /// @notice The scheduled implementation (address(0) if none) and the time from which it may be executed.
+    function scheduledUpgrade() external view returns (address implementation, uint64 readyAt);
 
     // ───────────────────────────── views ─────────────────────────────
 

@@ -89,8 +89,38 @@ library AccountLogic {
             revert IPensionLedger.ParameterInvalid("leftAt", leftAt);
         }
 
+        leave($, p, id, account, word, leftAt);
+    }
+
+    /// @notice Emigration does not vest the employer part (企业年金办法 art. 24: only retirement age, loss of work
+    /// capacity or death do): before an emigration payout starts, an active annuity member who has not left yet
+    /// leaves at block time, forfeiting the unvested part. Anything else is left to the payout's own checks (the
+    /// ledger calls this just before PayoutLogic.startPayout, in the same transaction).
+    function leaveOnEmigration(LedgerStorage.Layout storage $, bytes32 id) external {
+        LedgerStorage.Account storage account = $.accounts[id];
+        uint256 word = account.ledger;
+        if (
+            LedgerStorage.statusOf(word) != ACTIVE ||
+            LedgerStorage.kindOf(word) != uint8(ILedgerTypes.PlanKind.EnterpriseAnnuity) ||
+            LedgerStorage.flagsOf(word) & (LedgerStorage.FLAG_LEFT | LedgerStorage.FLAG_DECEASED) != 0
+        ) return;
+        leave($, $.plans[account.plan], id, account, word, uint64(block.timestamp));
+    }
+
+    /// @notice Records the member's leaving at `leftAt`: the unvested employer part goes to the plan's forfeiture
+    /// account, unless the employer part vests fully (payout started, or retirement, loss of work capacity or death
+    /// certified effective by `leftAt`: 企业年金办法 art. 24). Never forfeits more than the balance.
+    function leave(
+        LedgerStorage.Layout storage $,
+        LedgerStorage.Plan storage p,
+        bytes32 id,
+        LedgerStorage.Account storage account,
+        uint256 word,
+        uint64 leftAt
+    ) internal returns (uint256) {
         uint256 employerPart = account.employerContributions;
-        uint256 bps = flags & LedgerStorage.FLAG_FULLY_VESTED != 0
+        uint256 bps = LedgerStorage.flagsOf(word) & LedgerStorage.FLAG_FULLY_VESTED != 0 ||
+            vestsFully($, account.member, leftAt)
             ? VestingLogic.BPS
             : VestingLogic.vestedBps(p.schedule, p.steps, account.serviceStart, leftAt);
         uint256 unvested = employerPart - VestingLogic.vestedAmount(employerPart, bps);
@@ -98,14 +128,32 @@ library AccountLogic {
         // Losses may have taken the balance below the unvested part: never forfeit more than is there.
         uint256 forfeited = unvested < balance ? unvested : balance;
 
-        account.ledger = LedgerStorage.withBalance(LedgerStorage.withFlag(word, LedgerStorage.FLAG_LEFT), balance - forfeited);
+        word = LedgerStorage.withBalance(LedgerStorage.withFlag(word, LedgerStorage.FLAG_LEFT), balance - forfeited);
+        account.ledger = word;
         account.forfeitures = uint64(forfeited); // the first and only forfeiture of this account
         account.leftAt = leftAt;
-        p.forfeiturePool += forfeited;
-        $.totals.forfeitures += forfeited;
-        $.totals.balance -= forfeited;
-        $.totals.forfeiturePools += forfeited;
+        if (forfeited != 0) {
+            p.forfeiturePool += forfeited;
+            $.totals.forfeitures += forfeited;
+            $.totals.balance -= forfeited;
+            $.totals.forfeiturePools += forfeited;
+        }
         emit IPensionLedger.MemberLeft(id, leftAt, employerPart - forfeited, forfeited);
+        return word;
+    }
+
+    /// @notice Whether an attested retirement, loss of work capacity or death, effective by `at`, vests the
+    /// member's employer part in full.
+    function vestsFully(LedgerStorage.Layout storage $, bytes32 member, uint256 at) internal view returns (bool) {
+        mapping(uint8 => LedgerStorage.Eligibility) storage e = $.eligibility[member];
+        return
+            _effectiveBy(e[uint8(ILedgerTypes.QualifyingEvent.Retirement)], at) ||
+            _effectiveBy(e[uint8(ILedgerTypes.QualifyingEvent.LossOfWorkCapacity)], at) ||
+            _effectiveBy(e[uint8(ILedgerTypes.QualifyingEvent.Death)], at);
+    }
+
+    function _effectiveBy(LedgerStorage.Eligibility storage e, uint256 at) private view returns (bool) {
+        return e.active && e.effectiveDate <= at;
     }
 
     function freezeAccount(LedgerStorage.Layout storage $, bytes32 id, bytes32 reasonCode) external {
@@ -170,7 +218,10 @@ library AccountLogic {
         if (v.kind == ILedgerTypes.PlanKind.EnterpriseAnnuity) {
             uint256 held = v.employerContributions - v.forfeitures;
             uint256 flags = LedgerStorage.flagsOf(word);
-            if (flags & (LedgerStorage.FLAG_FULLY_VESTED | LedgerStorage.FLAG_LEFT) == 0) {
+            if (
+                flags & (LedgerStorage.FLAG_FULLY_VESTED | LedgerStorage.FLAG_LEFT) == 0 &&
+                !vestsFully($, account.member, block.timestamp)
+            ) {
                 LedgerStorage.Plan storage p = $.plans[account.plan];
                 uint256 bps = VestingLogic.vestedBps(p.schedule, p.steps, account.serviceStart, block.timestamp);
                 v.employerUnvested = held - VestingLogic.vestedAmount(held, bps);

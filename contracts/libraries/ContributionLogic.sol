@@ -16,6 +16,9 @@ import {ParameterLogic} from "./ParameterLogic.sol";
 library ContributionLogic {
     uint256 internal constant MAX_BATCH = 1000;
     uint256 internal constant BPS = 10_000;
+    /// @notice How long after a CST year ends a booking of that year is still accepted (bank bookings of the last
+    /// days of December that arrive in January): until 16 January 00:00 CST. After that the year is closed.
+    uint256 internal constant PREVIOUS_YEAR_GRACE = 15 days;
     uint256 internal constant ACTIVE = uint256(ILedgerTypes.AccountStatus.Active);
     /// @dev Adds an amount to this year's sum, to contributions and to the balance in one addition.
     uint256 internal constant FAST_PATH_INCREMENT =
@@ -23,12 +26,13 @@ library ContributionLogic {
             (uint256(1) << LedgerStorage.CONTRIBUTIONS_SHIFT) |
             (uint256(1) << LedgerStorage.BALANCE_SHIFT);
 
-    /// @dev The two CST calendar years open for bookings, read once per call.
+    /// @dev The CST calendar years open for bookings, read once per call: the current one, and the previous one
+    /// during the grace window only.
     struct YearWindow {
         uint256 now_;
         uint256 currentYear;
         uint256 currentStart; // unix time of 1 January 00:00 CST of currentYear
-        uint256 previousStart;
+        uint256 previousStart; // 1 January of the previous year, or currentStart once the grace window is over
         uint256 capCurrent;
         uint256 capPrevious;
     }
@@ -48,7 +52,9 @@ library ContributionLogic {
     struct AnnuityBatch {
         bytes32 bankRef;
         bytes32 plan;
-        uint256 items;
+        uint256 period;
+        uint256 employees; // the payroll period's declared totals
+        uint256 employerTotal;
         uint256 employerSum;
         uint256 employerBps;
         uint256 totalBps;
@@ -106,7 +112,7 @@ library ContributionLogic {
         LedgerStorage.Layout storage $,
         bytes32 member,
         uint16 year
-    ) internal view returns (uint256 contributed, uint256 remaining) {
+    ) external view returns (uint256 contributed, uint256 remaining) {
         bytes32 id = LedgerStorage.accountIdOf(member, bytes32(0));
         uint256 word = $.accounts[id].ledger;
         uint256 status = LedgerStorage.statusOf(word);
@@ -207,7 +213,10 @@ library ContributionLogic {
         w.now_ = block.timestamp;
         w.currentYear = CalendarLogic.cstYear(w.now_);
         w.currentStart = CalendarLogic.cstYearStart(w.currentYear);
-        w.previousStart = CalendarLogic.cstYearStart(w.currentYear - 1);
+        // After the grace window nothing before currentStart is open: the previous year is closed.
+        w.previousStart = w.now_ < w.currentStart + PREVIOUS_YEAR_GRACE
+            ? CalendarLogic.cstYearStart(w.currentYear - 1)
+            : w.currentStart;
         w.capCurrent = ParameterLogic.annualCap($, w.currentYear);
         w.capPrevious = ParameterLogic.annualCap($, w.currentYear - 1);
     }
@@ -236,7 +245,7 @@ library ContributionLogic {
         emit IPensionLedger.PersonalContributionCredited(id, bankRef, uint64(amount), uint16(year));
     }
 
-    /// @dev The cap year of a booking: the current CST year or the previous one.
+    /// @dev The cap year of a booking: the current CST year, or the previous one within the grace window.
     function _bookingYear(
         YearWindow memory w,
         bytes32 member,
@@ -327,17 +336,22 @@ library ContributionLogic {
         bytes32 bankRef,
         bytes32 plan,
         uint32 period,
+        uint32 periodEmployees,
+        uint64 periodEmployerTotal,
         ILedgerTypes.AnnuityContribution[] calldata items
     ) external {
         uint256 n = items.length;
         if (n == 0 || n > MAX_BATCH) revert IPensionLedger.BatchSizeInvalid(n);
-        AnnuityBatch memory b = _annuityBatch($, bankRef, plan, period, n);
+        AnnuityBatch memory b = _annuityBatch($, bankRef, plan, period);
+        b.employees = periodEmployees;
+        b.employerTotal = periodEmployerTotal;
         for (uint256 i; i < n; ++i) {
             // At most MAX_BATCH amounts below 2^64: no overflow.
             unchecked {
                 b.employerSum += items[i].employerAmount;
             }
         }
+        _usePayrollPeriod($, b, n);
         uint256 employeeSum;
         for (uint256 i; i < n; ++i) {
             ILedgerTypes.AnnuityContribution calldata item = items[i];
@@ -358,8 +372,7 @@ library ContributionLogic {
         LedgerStorage.Layout storage $,
         bytes32 bankRef,
         bytes32 plan,
-        uint32 period,
-        uint256 n
+        uint32 period
     ) private returns (AnnuityBatch memory b) {
         if (!$.plans[plan].exists) revert IPensionLedger.PlanNotFound(plan);
         uint256 year = period / 100;
@@ -368,9 +381,41 @@ library ContributionLogic {
         _useBankRef($, bankRef);
         b.bankRef = bankRef;
         b.plan = plan;
-        b.items = n;
+        b.period = period;
         (uint16 employerBps, uint16 totalBps) = ParameterLogic.enterpriseLimits($, year);
         (b.employerBps, b.totalBps) = (employerBps, totalBps);
+    }
+
+    /// @dev The period's first batch records its declared totals; every batch must repeat them, and the period's
+    /// batches together never credit more employees or more employer money than declared.
+    function _usePayrollPeriod(LedgerStorage.Layout storage $, AnnuityBatch memory b, uint256 n) private {
+        if (b.employees == 0) revert IPensionLedger.ZeroValue("periodEmployees");
+        uint32 period = uint32(b.period);
+        LedgerStorage.PayrollPeriod storage pp = $.payrollPeriods[b.plan][period];
+        LedgerStorage.PayrollPeriod memory p = pp;
+        if (p.employees == 0) {
+            (p.employees, p.employerTotal) = (uint32(b.employees), uint64(b.employerTotal));
+        } else if (p.employees != b.employees || p.employerTotal != b.employerTotal) {
+            revert IPensionLedger.PayrollTotalsMismatch(
+                b.plan,
+                period,
+                b.employees,
+                b.employerTotal,
+                p.employees,
+                p.employerTotal
+            );
+        }
+        uint256 employees = p.creditedEmployees + n;
+        uint256 employer = p.creditedEmployer + b.employerSum;
+        if (employees > b.employees || employer > b.employerTotal) {
+            revert IPensionLedger.PayrollPeriodExceeded(b.plan, period, employees, employer);
+        }
+        // Both fit: bounded by the declared uint32 / uint64 totals.
+        (p.creditedEmployees, p.creditedEmployer) = (uint32(employees), uint64(employer));
+        pp.employees = p.employees;
+        pp.employerTotal = p.employerTotal;
+        pp.creditedEmployees = p.creditedEmployees;
+        pp.creditedEmployer = p.creditedEmployer;
     }
 
     function _creditAnnuity(
@@ -396,12 +441,24 @@ library ContributionLogic {
         if (flags & LedgerStorage.FLAG_LEFT != 0) {
             return abi.encodeWithSelector(IPensionLedger.MemberLeftPlan.selector, b.plan, member);
         }
+        // One line per employee per period, in period order; also stops a member twice in one batch.
+        uint32 lastPeriod = account.lastPayrollPeriod;
+        if (b.period <= lastPeriod) {
+            return abi.encodeWithSelector(
+                IPensionLedger.AnnuityPeriodAlreadyCredited.selector,
+                member,
+                uint32(b.period),
+                lastPeriod
+            );
+        }
         uint256 employer = item.employerAmount;
         uint256 employee = item.employeeAmount;
         word = LedgerStorage.withContributions(word, LedgerStorage.contributionsOf(word) + employee);
         word = LedgerStorage.withBalance(word, LedgerStorage.balanceOf(word) + employer + employee);
         account.ledger = word;
+        // Same slot: the employer part and the period are written together.
         account.employerContributions += uint64(employer);
+        account.lastPayrollPeriod = uint32(b.period);
         emit IPensionLedger.AnnuityContributionCredited(id, b.bankRef, uint64(employer), uint64(employee));
         return reason;
     }
@@ -430,14 +487,14 @@ library ContributionLogic {
         if (total > limit) {
             return abi.encodeWithSelector(IPensionLedger.TotalContributionExceedsLimit.selector, item.member, total, limit);
         }
-        // employer ≤ 5 × (sum / n), compared without rounding as employer × n ≤ 5 × sum.
-        if (employer * b.items > 5 * b.employerSum) {
+        // employer ≤ 5 × (period total / employees), compared without rounding as employer × employees ≤ 5 × total.
+        if (employer * b.employees > 5 * b.employerTotal) {
             return
                 abi.encodeWithSelector(
                     IPensionLedger.EmployerContributionAboveFiveTimesAverage.selector,
                     item.member,
                     employer,
-                    b.employerSum / b.items
+                    b.employerTotal / b.employees
                 );
         }
     }

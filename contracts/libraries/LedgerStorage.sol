@@ -56,6 +56,7 @@ library LedgerStorage {
         uint64 forfeitures;
         uint8 frozenFrom; // status to return to on unfreeze
         uint8 qualifyingEvent; // the event the payout plan started on
+        uint32 lastPayrollPeriod; // annuity: the last payroll period (YYYYMM) credited; shares the slot above
         uint64 serviceStart;
         uint64 leftAt;
         uint64 instalment; // FixedInstalment gross per month
@@ -83,6 +84,15 @@ library LedgerStorage {
         bytes32 heirRef;
         uint16 shareBps;
         uint64 owed; // returned by a failed payout, paid to this heir first at the next settlement
+    }
+
+    /// @dev An enterprise-annuity payroll period of one plan: the totals its first batch declared and what its
+    /// batches credited so far (one slot).
+    struct PayrollPeriod {
+        uint32 employees;
+        uint64 employerTotal;
+        uint32 creditedEmployees;
+        uint64 creditedEmployer;
     }
 
     struct CapEntry {
@@ -135,6 +145,12 @@ library LedgerStorage {
         uint64 lastPayoutId;
         uint64 lastRunId;
         bytes32 runningHash;
+        // ── appended (upgrade-safe) ──
+        mapping(address account => bytes32) institutionRoleOf; // the one institution role an address may hold
+        mapping(bytes32 role => mapping(address account => bool)) roleNominations;
+        address scheduledImplementation;
+        uint64 upgradeReadyAt;
+        mapping(bytes32 plan => mapping(uint32 period => PayrollPeriod)) payrollPeriods;
     }
 
     function layout() internal pure returns (Layout storage $) {

@@ -69,6 +69,8 @@ library PayoutLogic {
             revert IPensionLedger.PayoutModeInvalid(id, mode, parameter);
         }
 
+        // An emigrating annuity member has left the plan by now (AccountLogic.leaveOnEmigration, run just before):
+        // the word already holds the forfeiture of the unvested employer part.
         ContributionLogic.archiveYears($, id, word);
         word = word & ~LedgerStorage.PHASE_MASK;
         word |= uint256(uint8(mode)) << LedgerStorage.MODE_SHIFT;
@@ -251,7 +253,9 @@ library PayoutLogic {
     }
 
     /// @dev Pays the whole balance to the heirs: first what a failed payment returned to each heir, then the rest
-    /// by shares (the last heir takes the rounding remainder). The account closes.
+    /// by shares (the last heir takes the rounding remainder). If losses left less than the heirs are owed, the
+    /// balance is shared in proportion to what each is owed (an heir paid in full gets nothing more; the last heir
+    /// owed anything takes the rounding remainder). The account closes.
     function _settleInheritance(
         LedgerStorage.Layout storage $,
         Run memory r,
@@ -280,24 +284,66 @@ library PayoutLogic {
         bytes32 id,
         uint256 balance,
         bool personal
-    ) private returns (uint256 taxTotal) {
+    ) private returns (uint256) {
         uint256 n = records.length;
         uint256 owedTotal;
         for (uint256 i; i < n; ++i) owedTotal += records[i].owed;
-        // Losses after a failed payment may leave less than is owed: then everything is shared by the shares.
-        bool payOwed = owedTotal <= balance;
-        uint256 shared = payOwed ? balance - owedTotal : balance;
+        return owedTotal <= balance
+            ? _payByShares(records, r, id, balance, balance - owedTotal, personal)
+            : _payByOwed(records, r, id, balance, owedTotal, personal);
+    }
+
+    /// @dev What each heir is owed, plus `shared` by shares; the last heir takes the rounding remainder.
+    function _payByShares(
+        LedgerStorage.HeirRecord[] storage records,
+        Run memory r,
+        bytes32 id,
+        uint256 balance,
+        uint256 shared,
+        bool personal
+    ) private returns (uint256 taxTotal) {
+        uint256 n = records.length;
         uint256 paid;
         for (uint256 i; i < n; ++i) {
             LedgerStorage.HeirRecord storage heir = records[i];
-            uint256 gross = i + 1 == n ? balance - paid : (shared * heir.shareBps) / BPS + (payOwed ? heir.owed : 0);
-            if (heir.owed != 0) heir.owed = 0;
-            if (gross == 0) continue;
+            uint256 owed = heir.owed;
+            uint256 gross = i + 1 == n ? balance - paid : (shared * heir.shareBps) / BPS + owed;
+            if (owed != 0) heir.owed = 0;
             paid += gross;
-            uint256 tax = personal ? _tax(gross, r.taxRateBps) : 0;
-            taxTotal += tax;
-            _recordPayout(r, id, heir.heirRef, gross, tax);
+            taxTotal += _payHeir(r, id, heir.heirRef, gross, personal);
         }
+    }
+
+    /// @dev Less left than the heirs are owed: the balance in proportion to what each is owed (an heir owed
+    /// nothing gets nothing); the last heir owed anything takes the rounding remainder.
+    function _payByOwed(
+        LedgerStorage.HeirRecord[] storage records,
+        Run memory r,
+        bytes32 id,
+        uint256 balance,
+        uint256 owedTotal,
+        bool personal
+    ) private returns (uint256 taxTotal) {
+        uint256 n = records.length;
+        uint256 owedLeft = owedTotal;
+        uint256 paid;
+        for (uint256 i; i < n; ++i) {
+            LedgerStorage.HeirRecord storage heir = records[i];
+            uint256 owed = heir.owed;
+            if (owed == 0) continue;
+            heir.owed = 0;
+            owedLeft -= owed;
+            uint256 gross = owedLeft == 0 ? balance - paid : (balance * owed) / owedTotal;
+            paid += gross;
+            taxTotal += _payHeir(r, id, heir.heirRef, gross, personal);
+        }
+    }
+
+    /// @dev Records one heir's payout (none for 0 fen) and returns its tax.
+    function _payHeir(Run memory r, bytes32 id, bytes32 heirRef, uint256 gross, bool personal) private returns (uint256 tax) {
+        if (gross == 0) return 0;
+        tax = personal ? _tax(gross, r.taxRateBps) : 0;
+        _recordPayout(r, id, heirRef, gross, tax);
     }
 
     /// @dev Numbers the payout, emits {IPensionLedger.PayoutSettled} and adds its leaf to the run's tree. In

@@ -121,12 +121,18 @@ export const CALLS: Record<string, CallSpec> = {
   },
   contributeAnnuityBatch: {
     signer: "bank",
-    // Not split: the five-times-average rule is per batch, so splitting would change its meaning.
+    // Not split by the sender: the payroll release deals a file into gas-sized chunks itself, each chunk one
+    // operation carrying the whole period's declared totals (accepted lines, their employer sum).
     encode: (r) => ({
       data: encode("contributeAnnuityBatch", [
         r.bankRef,
         r.plan,
         r.period,
+        r.periodEmployees ?? (r.items as unknown[]).length,
+        BigInt(
+          (r.periodEmployerTotal as string | undefined) ??
+            (r.items as { employerAmount: string }[]).reduce((s, i) => s + BigInt(i.employerAmount), 0n).toString(),
+        ),
         (r.items as { member: string; wageBase: string; employerAmount: string; employeeAmount: string }[]).map((i) => ({
           member: i.member, wageBase: BigInt(i.wageBase), employerAmount: BigInt(i.employerAmount), employeeAmount: BigInt(i.employeeAmount),
         })),

@@ -71,10 +71,16 @@ export class ContributionService {
     return this.operations.submit(caller, { kind: "contributeBatch", request: { bankRef: bankRefOf(input.bankReference), items } }, options);
   }
 
-  /** An employer's monthly payroll batch for one plan (period = YYYYMM). Used by the bank's payroll adapter. */
+  /**
+   * An employer's monthly payroll batch for one plan (period = YYYYMM). `periodTotals` are the whole payroll
+   * period's employees and employer total when the payroll comes in several batches (default: this batch's own).
+   */
   contributeAnnuityBatch(
     caller: Caller,
-    input: { bankReference: string; planCode: string; period: number; items: { member: MemberRef; wageBase: bigint; employerAmount: bigint; employeeAmount: bigint }[] },
+    input: {
+      bankReference: string; planCode: string; period: number; items: { member: MemberRef; wageBase: bigint; employerAmount: bigint; employeeAmount: bigint }[];
+      periodTotals?: { employees: number; employerTotal: bigint };
+    },
     options: WriteOptions = {},
   ): Promise<WriteOutcome> {
     const now = this.deps.clock();
@@ -86,7 +92,12 @@ export class ContributionService {
     }));
     return this.operations.submit(caller, {
       kind: "contributeAnnuityBatch",
-      request: { bankRef: bankRefOf(input.bankReference), plan: planIdOf(input.planCode), period: input.period, items },
+      request: {
+        bankRef: bankRefOf(input.bankReference), plan: planIdOf(input.planCode), period: input.period,
+        periodEmployees: input.periodTotals?.employees ?? items.length,
+        periodEmployerTotal: (input.periodTotals?.employerTotal ?? input.items.reduce((s, i) => s + i.employerAmount, 0n)).toString(),
+        items,
+      },
     }, options);
   }
 }

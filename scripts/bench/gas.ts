@@ -147,6 +147,15 @@ What was tried (figures per item from this benchmark; the legacy pipeline with o
 - Costs outside the measured case: a member's first contribution in a new CST year also archives the year leaving the
   two-year window (one new slot, once per member per year, only if that year had contributions); an account's first
   investment credit writes a fresh slot (${fmt(firstReturnsPerMember)} per account above).
+- Rule fixes of 2026-12-04 (role separation, heirs after losses, no retroactive parameters, per-period annuity limits,
+  emigration vesting, legal hold while paused, the previous year open only until 16 January CST), measured before →
+  after on the same benchmark: contributionSingle 97,357 → 97,183, contributionBatchPerMember500 9,097 → 9,096,
+  settlementPerPayout500 13,618 → 13,618, returnsBatchPerMember500 14,095 → 14,095, attestation 95,814 → 95,859
+  (differences of tens of gas: the function dispatch and linked-library call sites moved; the previous-year grace
+  window is read once per call in the year window, not per item). Not in this benchmark: an annuity payroll line now
+  also records the member's last payroll period in the slot it already writes (the employer part), so no new slot per
+  line; a payroll batch reads and writes its period's declared totals, one more slot per batch (a fresh slot for the
+  period's first batch).
 `;
 const file = path.join(root, "BENCHMARKS.md");
 const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";

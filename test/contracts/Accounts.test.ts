@@ -1,6 +1,7 @@
 import { expect } from "chai";
+import { anyValue as anyTime } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { network } from "hardhat";
-import { CHAIN_START, Event, Mode, Status, ZERO, accountId, conserved, cst, deployLedger, latest, member, ref } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, Status, ZERO, accountId, conserved, cst, deployLedger, latest, member, ref, payroll } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -19,7 +20,7 @@ async function planFixture() {
   await l.asOperator.createPlan(plan, employer, [2_500, 5_000, 7_500, 10_000]);
   const worker = member(ethers, "worker");
   await l.asBank.enrolMember(plan, worker, SERVICE_START);
-  await l.asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202611, [
+  await payroll(l.asBank, ref(ethers, "payroll"), plan, 202611, [
     { member: worker, wageBase: 1_000_000n, employerAmount: 80_000n, employeeAmount: 40_000n },
   ]);
   return { ...l, plan, employer, worker, workerAccount: accountId(ethers, worker, plan) };
@@ -179,7 +180,7 @@ describe("PensionLedger accounts", function () {
       const [early, late] = [member(ethers, "early"), member(ethers, "late")];
       await asBank.enrolMember(plan, early, cst(2026, 1, 1));
       await asBank.enrolMember(plan, late, cst(2018, 12, 3));
-      await asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202611, [
+      await payroll(asBank, ref(ethers, "payroll"), plan, 202611, [
         { member: early, wageBase: 100_000n, employerAmount: 8_000n, employeeAmount: 0n },
         { member: late, wageBase: 100_000n, employerAmount: 8_000n, employeeAmount: 0n },
       ]);
@@ -205,6 +206,79 @@ describe("PensionLedger accounts", function () {
       const account = await ledger.getAccount(workerAccount);
       expect(account.employerVested).to.equal(80_000n);
       expect(account.employerUnvested).to.equal(0n);
+    });
+
+    it("forfeits the unvested employer part before an emigration payout (QA F4: emigration does not vest it)", async function () {
+      const { ledger, asBank, asBureau, asKeeper, plan, worker, workerAccount } = await networkHelpers.loadFixture(planFixture);
+      await asBureau.recordEligibility(worker, Event.Emigration, (await latest(ethers)) - 1, ref(ethers, "e"));
+      const at = (await latest(ethers)) + 1;
+      await networkHelpers.time.setNextBlockTimestamp(at);
+      // 2 full years of service on 2026-12-03: 50 % of 80,000 vested, 40,000 forfeited.
+      await expect(asBank.startPayout(workerAccount, Event.Emigration, Mode.LumpSum, 0n))
+        .to.emit(ledger, "MemberLeft")
+        .withArgs(workerAccount, at, 40_000n, 40_000n);
+      const account = await ledger.getAccount(workerAccount);
+      expect(account.forfeitures).to.equal(40_000n);
+      expect(account.balance).to.equal(80_000n);
+      expect(account.employerVested).to.equal(40_000n);
+      expect(account.employerUnvested).to.equal(0n);
+      expect(await ledger.forfeitureBalance(plan)).to.equal(40_000n);
+      expect(conserved(account)).to.equal(true);
+      await expect(asKeeper.settlePayouts(ref(ethers, "run"), [workerAccount]))
+        .to.emit(ledger, "PayoutSettled")
+        .withArgs(1n, workerAccount, 1n, worker, 80_000n, 0n, 80_000n);
+      const totals = await ledger.systemTotals();
+      expect(totals.forfeitures).to.equal(40_000n);
+      expect(totals.forfeiturePools).to.equal(40_000n);
+    });
+
+    it("does not forfeit twice when the member left before emigrating, nor when retirement is attested too", async function () {
+      const { ledger, asBank, asBureau, plan, worker, workerAccount } = await networkHelpers.loadFixture(planFixture);
+      await asBank.recordLeaving(plan, worker, cst(2026, 6, 1)); // 2 years: 40,000 forfeited
+      await asBureau.recordEligibility(worker, Event.Emigration, (await latest(ethers)) - 1, ref(ethers, "e"));
+      await expect(asBank.startPayout(workerAccount, Event.Emigration, Mode.LumpSum, 0n)).to.not.emit(ledger, "MemberLeft");
+      expect((await ledger.getAccount(workerAccount)).forfeitures).to.equal(40_000n);
+
+      const other = member(ethers, "retired-emigrant");
+      await asBank.enrolMember(plan, other, SERVICE_START);
+      await payroll(asBank, ref(ethers, "payroll-2"), plan, 202612, [
+        { member: other, wageBase: 1_000_000n, employerAmount: 80_000n, employeeAmount: 40_000n },
+      ]);
+      await asBureau.recordEligibility(other, Event.Retirement, (await latest(ethers)) - 1, ref(ethers, "r"));
+      await asBureau.recordEligibility(other, Event.Emigration, (await latest(ethers)) - 1, ref(ethers, "e"));
+      const id = accountId(ethers, other, plan);
+      await expect(asBank.startPayout(id, Event.Emigration, Mode.LumpSum, 0n)).to.emit(ledger, "MemberLeft").withArgs(id, anyTime, 80_000n, 0n);
+      expect((await ledger.getAccount(id)).balance).to.equal(120_000n);
+    });
+
+    it("forfeits nothing on leaving after a certified retirement, loss of work capacity or death (QA vesting)", async function () {
+      const { ledger, asBank, asBureau, plan } = await networkHelpers.loadFixture(planFixture);
+      for (const [i, event] of [Event.Retirement, Event.LossOfWorkCapacity, Event.Death].entries()) {
+        const m = member(ethers, `vests-${i}`);
+        const id = accountId(ethers, m, plan);
+        await asBank.enrolMember(plan, m, SERVICE_START);
+        // One payroll period each: the fixture's 202611 payroll declared one employee.
+        await payroll(asBank, ref(ethers, `payroll-v${i}`), plan, [202612, 202701, 202702][i]!, [
+          { member: m, wageBase: 1_000_000n, employerAmount: 80_000n, employeeAmount: 40_000n },
+        ]);
+        const t = (await latest(ethers)) - 1;
+        await asBureau.recordEligibility(m, event, t, ref(ethers, "e"));
+        expect((await ledger.getAccount(id)).employerUnvested).to.equal(0n);
+        await expect(asBank.recordLeaving(plan, m, t)).to.emit(ledger, "MemberLeft").withArgs(id, t, 80_000n, 0n);
+        const account = await ledger.getAccount(id);
+        expect([account.balance, account.forfeitures]).to.deep.equal([120_000n, 0n]);
+      }
+      expect(await ledger.forfeitureBalance(plan)).to.equal(0n);
+    });
+
+    it("still forfeits when the member left before the certified retirement took effect", async function () {
+      const { ledger, asBank, asBureau, plan, worker, workerAccount } = await networkHelpers.loadFixture(planFixture);
+      const retiredAt = (await latest(ethers)) - 10;
+      await asBureau.recordEligibility(worker, Event.Retirement, retiredAt, ref(ethers, "e"));
+      // Left one second before the retirement's effective date (2 full years: 50 % vested).
+      await expect(asBank.recordLeaving(plan, worker, retiredAt - 1))
+        .to.emit(ledger, "MemberLeft")
+        .withArgs(workerAccount, retiredAt - 1, 40_000n, 40_000n);
     });
 
     it("never forfeits more than the balance after losses", async function () {

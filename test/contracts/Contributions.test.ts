@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN_START, CAP, Event, Status, ZERO, accountId, cst, deployLedger, latest, member, openAccount, ref } from "./helpers/ledger.js";
+import { CHAIN_START, CAP, Event, Status, ZERO, accountId, cst, deployLedger, latest, member, openAccount, ref, payroll } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -83,13 +83,37 @@ describe("PensionLedger contributions", function () {
 
       it("rejects a booking two CST years back as a closed year", async function () {
         const { ledger, asBank, alice } = await networkHelpers.loadFixture(ledgerFixture);
-        await networkHelpers.time.increaseTo(cst(2027, 2, 1));
+        await networkHelpers.time.increaseTo(cst(2027, 1, 10));
         // 2025-12-31 23:59:59 CST is the last second of 2025 in China; one second later is 2026.
         await expect(asBank.contribute(ref(ethers, "r1"), alice, 100n, cst(2026, 1, 1) - 1))
           .to.be.revertedWithCustomError(ledger, "BookingYearClosed")
           .withArgs(alice, 2025);
         await expect(asBank.contribute(ref(ethers, "r2"), alice, 100n, cst(2026, 1, 1))).to.not.revert(ethers);
         expect((await ledger.contributionsInYear(alice, 2026))[0]).to.equal(100n);
+      });
+
+      it("accepts a previous-year booking until 16 January 00:00 CST and rejects it from then on", async function () {
+        const { ledger, asBank, alice } = await networkHelpers.loadFixture(ledgerFixture);
+        const lastDecember = cst(2026, 12, 31, 18);
+        await networkHelpers.time.setNextBlockTimestamp(cst(2027, 1, 16) - 1);
+        await asBank.contribute(ref(ethers, "r1"), alice, 100n, lastDecember);
+        await networkHelpers.time.setNextBlockTimestamp(cst(2027, 1, 16));
+        await expect(asBank.contribute(ref(ethers, "r2"), alice, 100n, lastDecember))
+          .to.be.revertedWithCustomError(ledger, "BookingYearClosed")
+          .withArgs(alice, 2026);
+        // The batch path applies the same window.
+        await expect(asBank.contributeBatch(ref(ethers, "r3"), [{ member: alice, amount: 100n, bookedAt: lastDecember }]))
+          .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
+          .withArgs(0n, ledger.interface.encodeErrorResult("BookingYearClosed", [alice, 2026]));
+        expect((await ledger.contributionsInYear(alice, 2026))[0]).to.equal(100n);
+      });
+
+      it("rejects in December a booking for the previous year, long closed (QA: no ¥12,000 'for 2025' in Dec 2026)", async function () {
+        const { ledger, asBank, alice } = await networkHelpers.loadFixture(ledgerFixture);
+        // The chain is on 2026-12-03: 2025 closed on 2026-01-16 00:00 CST.
+        await expect(asBank.contribute(ref(ethers, "r1"), alice, CAP, cst(2025, 12, 31)))
+          .to.be.revertedWithCustomError(ledger, "BookingYearClosed")
+          .withArgs(alice, 2025);
       });
 
       it("takes the cap year from the booking date in China Standard Time, not UTC", async function () {
@@ -291,7 +315,7 @@ describe("PensionLedger contributions", function () {
       it("accepts an employer part of exactly 8 % and a total of exactly 12 % of the wage base", async function () {
         const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
         const items = members.map((m) => line(m, 80_000n, 40_000n));
-        await asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202612, items);
+        await payroll(asBank, ref(ethers, "payroll"), plan, 202612, items);
         const account = await ledger.getAccount(accountId(ethers, members[0], plan));
         expect(account.employerContributions).to.equal(80_000n);
         expect(account.contributions).to.equal(40_000n);
@@ -302,7 +326,7 @@ describe("PensionLedger contributions", function () {
         const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
         const items = members.map((m) => line(m, 80_000n, 0n));
         items[2] = line(members[2], 80_001n, 0n);
-        await expect(asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202612, items))
+        await expect(payroll(asBank, ref(ethers, "payroll"), plan, 202612, items))
           .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
           .withArgs(
             2n,
@@ -314,7 +338,7 @@ describe("PensionLedger contributions", function () {
         const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
         // 8 % of 1,000,012 fen is 80,000.96 fen: the limit is 80,000.
         await expect(
-          asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202612, [line(members[0], 80_001n, 0n, 1_000_012n)]),
+          payroll(asBank, ref(ethers, "payroll"), plan, 202612, [line(members[0], 80_001n, 0n, 1_000_012n)]),
         )
           .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
           .withArgs(0n, ledger.interface.encodeErrorResult("EmployerContributionExceedsLimit", [members[0], 80_001n, 80_000n]));
@@ -323,7 +347,7 @@ describe("PensionLedger contributions", function () {
       it("rejects employer plus employee one fen over 12 % of the wage base", async function () {
         const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
         await expect(
-          asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202612, [line(members[0], 80_000n, 40_001n)]),
+          payroll(asBank, ref(ethers, "payroll"), plan, 202612, [line(members[0], 80_000n, 40_001n)]),
         )
           .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
           .withArgs(0n, ledger.interface.encodeErrorResult("TotalContributionExceedsLimit", [members[0], 120_001n, 120_000n]));
@@ -334,33 +358,33 @@ describe("PensionLedger contributions", function () {
         // Five lines of 1,000 and one of e: e × 6 ≤ 5 × (5,000 + e) ⇔ e ≤ 25,000.
         const batch = (e: bigint) => members.map((m, i) => line(m, i === 5 ? e : 1_000n, 0n));
         await expect(
-          asBank.contributeAnnuityBatch(ref(ethers, "payroll-1"), plan, 202612, batch(25_001n)),
+          payroll(asBank, ref(ethers, "payroll-1"), plan, 202612, batch(25_001n)),
         )
           .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
           .withArgs(
             5n,
             ledger.interface.encodeErrorResult("EmployerContributionAboveFiveTimesAverage", [members[5], 25_001n, 30_001n / 6n]),
           );
-        await asBank.contributeAnnuityBatch(ref(ethers, "payroll-2"), plan, 202612, batch(25_000n));
+        await payroll(asBank, ref(ethers, "payroll-2"), plan, 202612, batch(25_000n));
         expect((await ledger.getAccount(accountId(ethers, members[5], plan))).employerContributions).to.equal(25_000n);
       });
 
       it("rejects an unknown plan, an invalid period, a zero wage base and an empty line", async function () {
         const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
         const unknown = ref(ethers, "no-plan");
-        await expect(asBank.contributeAnnuityBatch(ref(ethers, "p1"), unknown, 202612, [line(members[0], 1n, 1n)]))
+        await expect(payroll(asBank, ref(ethers, "p1"), unknown, 202612, [line(members[0], 1n, 1n)]))
           .to.be.revertedWithCustomError(ledger, "PlanNotFound")
           .withArgs(unknown);
-        await expect(asBank.contributeAnnuityBatch(ref(ethers, "p2"), plan, 202613, [line(members[0], 1n, 1n)]))
+        await expect(payroll(asBank, ref(ethers, "p2"), plan, 202613, [line(members[0], 1n, 1n)]))
           .to.be.revertedWithCustomError(ledger, "ParameterInvalid")
           .withArgs("period", 202613n);
-        await expect(asBank.contributeAnnuityBatch(ref(ethers, "p3"), plan, 202612, [line(members[0], 0n, 0n, 0n)]))
+        await expect(payroll(asBank, ref(ethers, "p3"), plan, 202612, [line(members[0], 0n, 0n, 0n)]))
           .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
           .withArgs(0n, ledger.interface.encodeErrorResult("ZeroValue", ["wageBase"]));
-        await expect(asBank.contributeAnnuityBatch(ref(ethers, "p4"), plan, 202612, [line(members[0], 0n, 0n)]))
+        await expect(payroll(asBank, ref(ethers, "p4"), plan, 202612, [line(members[0], 0n, 0n)]))
           .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
           .withArgs(0n, ledger.interface.encodeErrorResult("ZeroValue", ["amount"]));
-        await expect(asBank.contributeAnnuityBatch(ref(ethers, "p5"), plan, 202612, []))
+        await expect(payroll(asBank, ref(ethers, "p5"), plan, 202612, []))
           .to.be.revertedWithCustomError(ledger, "BatchSizeInvalid")
           .withArgs(0n);
       });
@@ -369,22 +393,103 @@ describe("PensionLedger contributions", function () {
         const { ledger, asBank, asBureau, asOperator, plan, members } = await networkHelpers.loadFixture(annuityFixture);
         const stranger = member(ethers, "stranger");
         const item = (m: string) => [line(m, 1_000n, 1_000n)];
-        await expect(asBank.contributeAnnuityBatch(ref(ethers, "p1"), plan, 202612, item(stranger)))
+        await expect(payroll(asBank, ref(ethers, "p1"), plan, 202612, item(stranger)))
           .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
           .withArgs(0n, ledger.interface.encodeErrorResult("AccountNotFound", [accountId(ethers, stranger, plan)]));
         await asBank.recordLeaving(plan, members[0], (await latest(ethers)) - 1);
-        await expect(asBank.contributeAnnuityBatch(ref(ethers, "p2"), plan, 202612, item(members[0])))
+        await expect(payroll(asBank, ref(ethers, "p2"), plan, 202612, item(members[0])))
           .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
           .withArgs(0n, ledger.interface.encodeErrorResult("MemberLeftPlan", [plan, members[0]]));
         await asBureau.recordEligibility(members[1], Event.Death, (await latest(ethers)) - 1, ref(ethers, "certificate"));
-        await expect(asBank.contributeAnnuityBatch(ref(ethers, "p3"), plan, 202612, item(members[1])))
+        await expect(payroll(asBank, ref(ethers, "p3"), plan, 202612, item(members[1])))
           .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
           .withArgs(0n, ledger.interface.encodeErrorResult("MemberDeceased", [members[1]]));
         const frozen = accountId(ethers, members[2], plan);
         await asOperator.freezeAccount(frozen, ref(ethers, "HOLD"));
-        await expect(asBank.contributeAnnuityBatch(ref(ethers, "p4"), plan, 202612, item(members[2])))
+        await expect(payroll(asBank, ref(ethers, "p4"), plan, 202612, item(members[2])))
           .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
           .withArgs(0n, ledger.interface.encodeErrorResult("AccountStatusInvalid", [frozen, Status.Frozen]));
+      });
+    });
+
+    describe("limits per employee per payroll period", function () {
+      const err = (name: string, args: unknown[]) => (ledgerIface: { encodeErrorResult: (n: string, a: unknown[]) => string }) =>
+        ledgerIface.encodeErrorResult(name, args);
+
+      it("rejects the same member twice in one batch (QA F2)", async function () {
+        const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
+        const l0 = line(members[0], 80_000n, 40_000n);
+        await expect(payroll(asBank, ref(ethers, "payroll"), plan, 202612, [l0, l0]))
+          .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
+          .withArgs(1n, err("AnnuityPeriodAlreadyCredited", [members[0], 202612, 202612])(ledger.interface));
+      });
+
+      it("rejects a member credited for the period by an earlier batch, or for an earlier period; accepts the next period", async function () {
+        const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
+        const totals = { employees: 2n, employerTotal: 160_000n };
+        const l0 = line(members[0], 80_000n, 40_000n);
+        await payroll(asBank, ref(ethers, "a"), plan, 202612, [l0], totals);
+        await expect(payroll(asBank, ref(ethers, "b"), plan, 202612, [l0], totals))
+          .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
+          .withArgs(0n, err("AnnuityPeriodAlreadyCredited", [members[0], 202612, 202612])(ledger.interface));
+        await payroll(asBank, ref(ethers, "c"), plan, 202612, [line(members[1], 80_000n, 40_000n)], totals);
+        await expect(payroll(asBank, ref(ethers, "d"), plan, 202611, [l0]))
+          .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
+          .withArgs(0n, err("AnnuityPeriodAlreadyCredited", [members[0], 202611, 202612])(ledger.interface));
+        await payroll(asBank, ref(ethers, "e"), plan, 202701, [l0]);
+        expect((await ledger.getAccount(accountId(ethers, members[0], plan))).employerContributions).to.equal(160_000n);
+      });
+
+      it("applies the 5x rule to the period's declared average, so splitting the payroll does not bypass it (QA F3)", async function () {
+        const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
+        const small = members.slice(0, 5).map((m) => line(m, 1_000n, 0n, 10_000_000n));
+        const exec = line(members[5], 800_000n, 0n, 10_000_000n);
+        const totals = { employees: 6n, employerTotal: 805_000n };
+        await payroll(asBank, ref(ethers, "p2"), plan, 202612, small, totals);
+        await expect(payroll(asBank, ref(ethers, "p3"), plan, 202612, [exec], totals))
+          .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
+          .withArgs(0n, err("EmployerContributionAboveFiveTimesAverage", [members[5], 800_000n, 805_000n / 6n])(ledger.interface));
+      });
+
+      it("accepts exactly 5x the declared average in a later batch and rejects one fen more", async function () {
+        const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
+        // Declared: 6 employees, 30,001 fen: e × 6 ≤ 5 × 30,001 ⇔ e ≤ 25,000.
+        const totals = { employees: 6n, employerTotal: 30_001n };
+        await payroll(asBank, ref(ethers, "p1"), plan, 202612, members.slice(0, 5).map((m) => line(m, 1_000n, 0n)), totals);
+        await expect(payroll(asBank, ref(ethers, "p2"), plan, 202612, [line(members[5], 25_001n, 0n)], totals))
+          .to.be.revertedWithCustomError(ledger, "BatchItemInvalid")
+          .withArgs(0n, err("EmployerContributionAboveFiveTimesAverage", [members[5], 25_001n, 5_000n])(ledger.interface));
+        await payroll(asBank, ref(ethers, "p3"), plan, 202612, [line(members[5], 25_000n, 0n)], totals);
+        expect((await ledger.getAccount(accountId(ethers, members[5], plan))).employerContributions).to.equal(25_000n);
+      });
+
+      it("rejects other totals than the period's first batch declared", async function () {
+        const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
+        await payroll(asBank, ref(ethers, "p1"), plan, 202612, [line(members[0], 1_000n, 0n)], { employees: 2n, employerTotal: 2_000n });
+        await expect(payroll(asBank, ref(ethers, "p2"), plan, 202612, [line(members[1], 1_000n, 0n)], { employees: 3n, employerTotal: 2_000n }))
+          .to.be.revertedWithCustomError(ledger, "PayrollTotalsMismatch")
+          .withArgs(plan, 202612, 3n, 2_000n, 2n, 2_000n);
+        await expect(payroll(asBank, ref(ethers, "p3"), plan, 202612, [line(members[1], 1_000n, 0n)], { employees: 2n, employerTotal: 2_001n }))
+          .to.be.revertedWithCustomError(ledger, "PayrollTotalsMismatch")
+          .withArgs(plan, 202612, 2n, 2_001n, 2n, 2_000n);
+        // Another plan's or another period's totals are their own.
+        await payroll(asBank, ref(ethers, "p4"), plan, 202701, [line(members[1], 1_000n, 0n)], { employees: 3n, employerTotal: 2_000n });
+      });
+
+      it("never credits more employees or more employer money than declared for the period", async function () {
+        const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
+        await expect(payroll(asBank, ref(ethers, "p1"), plan, 202612, [line(members[0], 500n, 0n), line(members[1], 500n, 0n)], { employees: 1n, employerTotal: 1_000n }))
+          .to.be.revertedWithCustomError(ledger, "PayrollPeriodExceeded")
+          .withArgs(plan, 202612, 2n, 1_000n);
+        const totals = { employees: 3n, employerTotal: 1_500n };
+        await payroll(asBank, ref(ethers, "p2"), plan, 202612, [line(members[0], 500n, 0n), line(members[1], 500n, 0n)], totals);
+        await expect(payroll(asBank, ref(ethers, "p3"), plan, 202612, [line(members[2], 501n, 0n)], totals))
+          .to.be.revertedWithCustomError(ledger, "PayrollPeriodExceeded")
+          .withArgs(plan, 202612, 3n, 1_501n);
+        await payroll(asBank, ref(ethers, "p4"), plan, 202612, [line(members[2], 500n, 0n)], totals);
+        await expect(payroll(asBank, ref(ethers, "p5"), plan, 202612, [line(members[3], 1n, 0n)], { employees: 0n, employerTotal: 1_500n }))
+          .to.be.revertedWithCustomError(ledger, "ZeroValue")
+          .withArgs("periodEmployees");
       });
     });
 
@@ -392,7 +497,7 @@ describe("PensionLedger contributions", function () {
       it("emits one credit per line and the batch record, and updates the system totals", async function () {
         const { ledger, asBank, plan, members } = await networkHelpers.loadFixture(annuityFixture);
         const items = [line(members[0], 5_000n, 2_000n), line(members[1], 6_000n, 3_000n)];
-        const tx = asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202612, items);
+        const tx = payroll(asBank, ref(ethers, "payroll"), plan, 202612, items);
         await expect(tx)
           .to.emit(ledger, "AnnuityContributionCredited")
           .withArgs(accountId(ethers, members[1], plan), ref(ethers, "payroll"), 6_000n, 3_000n);

@@ -98,6 +98,8 @@ describe("PensionLedger deployment", function () {
         "libraries/EligibilityLogic.sol/EligibilityLogic.json",
         "libraries/PayoutLogic.sol/PayoutLogic.json",
         "libraries/ReturnsLogic.sol/ReturnsLogic.json",
+        "libraries/ParameterLogic.sol/ParameterLogic.json",
+        "libraries/GovernanceLogic.sol/GovernanceLogic.json",
       ]) {
         const { deployedBytecode } = JSON.parse(readFileSync(path.join("artifacts", "contracts", artifact), "utf8"));
         const size = (deployedBytecode.length - 2) / 2;
@@ -116,12 +118,24 @@ describe("PensionLedger deployment", function () {
     it("throws naming an extra grant", async function () {
       const { ledger, outsider, parameters } = await networkHelpers.loadFixture(deployedFixture);
       const [, operator] = await ethers.getSigners();
-      await ledger.connect(operator).grantRole(await ledger.KEEPER_ROLE(), parameters.bank);
+      const keeper = await ethers.getSigner(parameters.keeper);
+      await ledger.connect(keeper).nominateRoleMember(await ledger.KEEPER_ROLE(), outsider.address);
+      await ledger.connect(operator).grantRole(await ledger.KEEPER_ROLE(), outsider.address);
       const error = await verifyRoles(ledger as never, { ...parameters, noRole: [outsider.address] }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(RoleVerificationError);
       expect((error as RoleVerificationError).message).to.equal(
-        `role check failed: bank ${parameters.bank.toLowerCase()} holds KEEPER_ROLE, which it must not`,
+        `role check failed: noRole ${outsider.address.toLowerCase()} holds KEEPER_ROLE, which it must not`,
       );
+    });
+
+    it("throws when two institutions share an address", async function () {
+      const { ledger, parameters } = await networkHelpers.loadFixture(deployedFixture);
+      const error = (await verifyRoles(ledger as never, { ...parameters, keeper: parameters.bank }).catch((e: unknown) => e)) as RoleVerificationError;
+      expect(error).to.be.instanceOf(RoleVerificationError);
+      expect(error.message).to.equal(
+        `role check failed: bank and keeper share ${parameters.bank.toLowerCase()}; each institution needs its own address`,
+      );
+      expect(error.role).to.equal("KEEPER_ROLE");
     });
 
     it("throws naming a missing grant", async function () {

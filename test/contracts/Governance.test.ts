@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN_START, CAP, cst, deployLedger, latest, openAccount, ref } from "./helpers/ledger.js";
+import { CHAIN_START, CAP, Status, ZERO, cst, deployLedger, latest, openAccount, ref } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -58,15 +58,51 @@ describe("PensionLedger governance", function () {
   });
 
   describe("setWithdrawalTaxRate", function () {
-    it("sets a rate from a year on, accepts 10,000 bps and rejects more", async function () {
+    it("sets a rate from a year on, accepts 4,500 bps (the top income-tax bracket) and rejects more", async function () {
       const { ledger, asOperator } = await networkHelpers.loadFixture(governanceFixture);
-      await expect(asOperator.setWithdrawalTaxRate(2028, 10_000)).to.emit(ledger, "WithdrawalTaxRateSet").withArgs(2028, 10_000);
+      await expect(asOperator.setWithdrawalTaxRate(2028, 4_500)).to.emit(ledger, "WithdrawalTaxRateSet").withArgs(2028, 4_500);
       await asOperator.setWithdrawalTaxRate(2028, 250);
       expect(await ledger.withdrawalTaxRate(2027)).to.equal(300n);
       expect(await ledger.withdrawalTaxRate(2028)).to.equal(250n);
-      await expect(asOperator.setWithdrawalTaxRate(2029, 10_001))
-        .to.be.revertedWithCustomError(ledger, "ParameterInvalid")
-        .withArgs("rateBps", 10_001n);
+      await expect(asOperator.setWithdrawalTaxRate(2029, 4_501))
+        .to.be.revertedWithCustomError(ledger, "ParameterAboveMaximum")
+        .withArgs("rateBps", 4_501n, 4_500n);
+      await expect(asOperator.setWithdrawalTaxRate(2029, 10_000))
+        .to.be.revertedWithCustomError(ledger, "ParameterAboveMaximum")
+        .withArgs("rateBps", 10_000n, 4_500n);
+    });
+  });
+
+  describe("no retroactive change", function () {
+    it("rejects a change from a year that has started and keeps closed years' values (QA F5)", async function () {
+      const { ledger, asOperator } = await networkHelpers.loadFixture(governanceFixture);
+      // 2026-12-03: 2024 and 2025 are closed, 2026 has started.
+      await expect(asOperator.setAnnualCap(2024, 100n)).to.be.revertedWithCustomError(ledger, "ParameterYearClosed").withArgs(2024, 2026);
+      await expect(asOperator.setAnnualCap(2025, 100n)).to.be.revertedWithCustomError(ledger, "ParameterYearClosed").withArgs(2025, 2026);
+      await expect(asOperator.setWithdrawalTaxRate(2024, 4_500))
+        .to.be.revertedWithCustomError(ledger, "ParameterYearClosed")
+        .withArgs(2024, 2026);
+      await expect(asOperator.setEnterpriseLimits(2025, 800, 1_200))
+        .to.be.revertedWithCustomError(ledger, "ParameterYearClosed")
+        .withArgs(2025, 2026);
+      expect(await ledger.annualCap(2025)).to.equal(CAP);
+      expect(await ledger.withdrawalTaxRate(2025)).to.equal(300n);
+    });
+
+    it("accepts a new entry from the current year once, never a replacement of it; a future entry until its year starts", async function () {
+      const { ledger, asOperator } = await networkHelpers.loadFixture(governanceFixture);
+      await asOperator.setAnnualCap(2026, 1_300_000n); // the last entry is 2024's: a new entry from 2026
+      expect(await ledger.annualCap(2025)).to.equal(CAP);
+      await expect(asOperator.setAnnualCap(2026, 1_400_000n))
+        .to.be.revertedWithCustomError(ledger, "ParameterYearClosed")
+        .withArgs(2026, 2026);
+      await asOperator.setAnnualCap(2027, 1_500_000n);
+      await asOperator.setAnnualCap(2027, 1_600_000n); // 2027 has not started: replaceable
+      await networkHelpers.time.increaseTo(cst(2027, 1, 1));
+      await expect(asOperator.setAnnualCap(2027, 1_700_000n))
+        .to.be.revertedWithCustomError(ledger, "ParameterYearClosed")
+        .withArgs(2027, 2027);
+      expect(await ledger.annualCap(2027)).to.equal(1_600_000n);
     });
   });
 
@@ -102,6 +138,27 @@ describe("PensionLedger governance", function () {
       await expect(asOperator.unpause()).to.be.revertedWithCustomError(ledger, "ExpectedPause");
       await asBank.contribute(ref(ethers, "c"), alice, 1n, (await latest(ethers)) - 1);
       expect((await ledger.contributionsInYear(alice, 2026))[0]).to.equal(1n);
+    });
+
+    it("lets the operator freeze and unfreeze an account while paused (a legal hold during an emergency stop, QA F7)", async function () {
+      const { ledger, asOperator, alice } = await networkHelpers.loadFixture(governanceFixture);
+      const id = await ledger.accountIdOf(alice, ZERO);
+      await asOperator.pause();
+      await expect(asOperator.freezeAccount(id, ref(ethers, "COURT")))
+        .to.emit(ledger, "AccountStatusChanged")
+        .withArgs(id, Status.Active, Status.Frozen, ref(ethers, "COURT"));
+      await expect(asOperator.unfreezeAccount(id, ref(ethers, "RELEASED")))
+        .to.emit(ledger, "AccountStatusChanged")
+        .withArgs(id, Status.Frozen, Status.Active, ref(ethers, "RELEASED"));
+    });
+
+    it("lets a holder nominate and the operator grant a replacement key while paused", async function () {
+      const { ledger, asOperator, bank, outsider } = await networkHelpers.loadFixture(governanceFixture);
+      await asOperator.pause();
+      const BANK = await ledger.BANK_ROLE();
+      await ledger.connect(bank).nominateRoleMember(BANK, outsider.address);
+      await expect(asOperator.grantRole(BANK, outsider.address)).to.emit(ledger, "RoleGranted");
+      await expect(asOperator.revokeRole(BANK, bank.address)).to.emit(ledger, "RoleRevoked");
     });
 
     it("still lets the operator revoke a compromised key while paused", async function () {

@@ -8,12 +8,19 @@ import {ILedgerTypes} from "../../contracts/interfaces/ILedgerTypes.sol";
 import {Vm, VM_ADDRESS} from "../../contracts/test-utils/Vm.sol";
 
 /// @title Property tests of the ledger: conservation of money, the annual cap, a bank reference credits once
-/// @notice The test contract holds every role, so it calls the ledger directly.
+/// @notice The test contract is the bank and calls the ledger directly; the other institutions have their own
+/// addresses (an address holds one institution's role only) and are impersonated with `prank`.
 contract LedgerInvariantsTest {
     Vm internal constant VM = Vm(VM_ADDRESS);
     uint256 internal constant CAP = 1_200_000;
     /// @dev 2026-12-03 10:00 CST.
     uint256 internal constant START = 1_796_263_200;
+
+    address internal constant OPERATOR = address(0x0A11);
+    address internal constant BUREAU = address(0x0A12);
+    address internal constant TAX = address(0x0A13);
+    address internal constant INVESTMENT = address(0x0A14);
+    address internal constant KEEPER = address(0x0A15);
 
     PensionLedger internal ledger;
     bytes32[3] internal members;
@@ -23,7 +30,7 @@ contract LedgerInvariantsTest {
         VM.warp(START);
         PensionLedger implementation = new PensionLedger();
         address me = address(this);
-        bytes memory init = abi.encodeCall(PensionLedger.initialize, (me, me, me, me, me, me));
+        bytes memory init = abi.encodeCall(PensionLedger.initialize, (OPERATOR, me, BUREAU, TAX, INVESTMENT, KEEPER));
         ledger = PensionLedger(address(new ERC1967Proxy(address(implementation), init)));
         for (uint256 i; i < 3; ++i) {
             members[i] = keccak256(abi.encode("member", i));
@@ -101,9 +108,12 @@ contract LedgerInvariantsTest {
             if (delta == 0) delta = 1;
             credits[i] = ILedgerTypes.ReturnCredit(accounts[i], int64(delta));
         }
+        VM.prank(INVESTMENT);
         ledger.creditReturns("returns", credits);
 
+        VM.prank(BUREAU);
         ledger.recordEligibility(members[0], ILedgerTypes.QualifyingEvent.Retirement, bookedAt, "evidence");
+        VM.prank(BUREAU);
         ledger.recordEligibility(members[1], ILedgerTypes.QualifyingEvent.SeriousIllness, bookedAt, "evidence");
         ledger.startPayout(accounts[0], ILedgerTypes.QualifyingEvent.Retirement, ILedgerTypes.PayoutMode.Monthly, 1 + (months % 24));
         ledger.startPayout(accounts[1], ILedgerTypes.QualifyingEvent.SeriousIllness, ILedgerTypes.PayoutMode.LumpSum, 0);
@@ -111,6 +121,7 @@ contract LedgerInvariantsTest {
         uint256 firstGross = ledger.getAccount(accounts[0]).balance / (1 + (months % 24));
         bytes32[] memory ids = new bytes32[](2);
         (ids[0], ids[1]) = (accounts[0], accounts[1]);
+        VM.prank(KEEPER);
         uint64 runId = ledger.settlePayouts("run", ids);
 
         if (failLumpSum && lumpSum > 0 && firstGross > 0) {

@@ -10,6 +10,8 @@ import {Vm, VM_ADDRESS} from "../../contracts/test-utils/Vm.sol";
 contract LedgerHandler {
     Vm internal constant VM = Vm(VM_ADDRESS);
     uint256 internal constant CAP = 1_200_000;
+    /// @dev The investment manager's address (the handler itself is the bank: one institution role per address).
+    address internal constant INVESTMENT = address(0x0A14);
 
     PensionLedger public ledger;
     bytes32[4] public members;
@@ -46,6 +48,7 @@ contract LedgerHandler {
         if (amount == 0) return;
         ILedgerTypes.ReturnCredit[] memory items = new ILedgerTypes.ReturnCredit[](1);
         items[0] = ILedgerTypes.ReturnCredit(id, int64(amount));
+        VM.prank(INVESTMENT);
         ledger.creditReturns(bytes32(++references), items);
     }
 
@@ -69,7 +72,7 @@ contract LedgerStatefulTest {
         PensionLedger implementation = new PensionLedger();
         handler = new LedgerHandler();
         address h = address(handler);
-        bytes memory init = abi.encodeCall(PensionLedger.initialize, (h, h, h, h, h, h));
+        bytes memory init = abi.encodeCall(PensionLedger.initialize, (address(0x0A11), h, address(0x0A12), address(0x0A13), address(0x0A14), address(0x0A15)));
         ledger = PensionLedger(address(new ERC1967Proxy(address(implementation), init)));
         handler.bind(ledger);
     }

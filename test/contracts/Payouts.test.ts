@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { settlementProof, settlementRoot, type SettledPayout } from "../../deploy/settlementMerkle.js";
-import { CHAIN_START, Event, Mode, PayoutStatus, Status, ZERO, accountId, conserved, cst, deployLedger, latest, member, openAccount, ref, type Ledger } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, PayoutStatus, Status, ZERO, accountId, conserved, cst, deployLedger, latest, member, openAccount, ref, type Ledger, payroll } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -243,7 +243,7 @@ describe("PensionLedger payouts", function () {
         const worker = member(ethers, "worker");
         await l.asOperator.createPlan(plan, ref(ethers, "employer"), [10_000]);
         await l.asBank.enrolMember(plan, worker, cst(2020, 1, 1));
-        await l.asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202611, [
+        await payroll(l.asBank, ref(ethers, "payroll"), plan, 202611, [
           { member: worker, wageBase: 100_000n, employerAmount: 8_000n, employeeAmount: 4_000n },
         ]);
         await l.asBureau.recordEligibility(worker, Event.Emigration, (await latest(ethers)) - 1, ref(ethers, "e"));
@@ -439,6 +439,50 @@ describe("PensionLedger payouts", function () {
         const retry = await settled(l, asKeeper.settlePayouts(ref(ethers, "run-2"), [aliceAccount]));
         expect(retry.map((p) => [p.payee, p.gross])).to.deep.equal([[heirs[1].heirRef, 399_960n]]);
         expect((await ledger.getAccount(aliceAccount)).status).to.equal(Status.Closed);
+      });
+
+      it("after failed payments and a loss leaving less than is owed, shares the rest by what each heir is owed", async function () {
+        const l = await networkHelpers.loadFixture(deathFixture);
+        const { ledger, asBank, asKeeper, asInvestment, aliceAccount, heirs } = l;
+        await asBank.registerHeirs(aliceAccount, heirs);
+        const payouts = await settled(l, asKeeper.settlePayouts(ref(ethers, "run-1"), [aliceAccount]));
+        // Heir 0 is paid 399,960; heirs 1 and 2 fail (owed 399,960 and 400,080, together 800,040).
+        await asBank.reportPayoutResults([
+          { runId: 1n, payout: payouts[0], proof: settlementProof(payouts, payouts[0].payoutId), paid: true },
+          { runId: 1n, payout: payouts[1], proof: settlementProof(payouts, payouts[1].payoutId), paid: false },
+          { runId: 1n, payout: payouts[2], proof: settlementProof(payouts, payouts[2].payoutId), paid: false },
+        ]);
+        await asInvestment.creditReturns(ref(ethers, "loss"), [{ accountId: aliceAccount, amount: -100_040n }]);
+        await nextMonth();
+        const retry = await settled(l, asKeeper.settlePayouts(ref(ethers, "run-2"), [aliceAccount]));
+        // 700,000 × 399,960 / 800,040 = 349,947 (rounded down); the last heir owed anything takes the rest.
+        expect(retry.map((p) => [p.payee, p.gross])).to.deep.equal([
+          [heirs[1].heirRef, 349_947n],
+          [heirs[2].heirRef, 350_053n],
+        ]);
+        const account = await ledger.getAccount(aliceAccount);
+        expect(account.status).to.equal(Status.Closed);
+        expect(account.balance).to.equal(0n);
+        expect(conserved(account)).to.equal(true);
+      });
+
+      it("does not pay an heir paid in full again when a 1-fen loss follows another heir's failed payment", async function () {
+        const l = await networkHelpers.loadFixture(deathFixture);
+        const { asBank, asKeeper, asInvestment, aliceAccount, heirs } = l;
+        const two = [
+          { heirRef: heirs[0].heirRef, shareBps: 5_000 },
+          { heirRef: heirs[1].heirRef, shareBps: 5_000 },
+        ];
+        await asBank.registerHeirs(aliceAccount, two);
+        const payouts = await settled(l, asKeeper.settlePayouts(ref(ethers, "run-1"), [aliceAccount]));
+        await asBank.reportPayoutResults([
+          { runId: 1n, payout: payouts[0], proof: settlementProof(payouts, payouts[0].payoutId), paid: true },
+          { runId: 1n, payout: payouts[1], proof: settlementProof(payouts, payouts[1].payoutId), paid: false },
+        ]);
+        await asInvestment.creditReturns(ref(ethers, "loss"), [{ accountId: aliceAccount, amount: -1n }]);
+        await nextMonth();
+        const retry = await settled(l, asKeeper.settlePayouts(ref(ethers, "run-2"), [aliceAccount]));
+        expect(retry.map((p) => [p.payee, p.gross])).to.deep.equal([[heirs[1].heirRef, 599_999n]]);
       });
     });
   });

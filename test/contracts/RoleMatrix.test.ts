@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { settlementProof, type SettledPayout } from "../../deploy/settlementMerkle.js";
 import type { PensionLedger } from "../../types/index.js";
-import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref, type Ledger } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref, type Ledger, payroll } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -79,7 +79,7 @@ const CASES: Case[] = [
     fn: "contributeAnnuityBatch",
     allowed: "bank",
     role: role("BANK_ROLE"),
-    call: (c, f) => c.contributeAnnuityBatch(ref(ethers, "x"), f.plan, 202612, [{ member: f.worker, wageBase: 100n, employerAmount: 8n, employeeAmount: 4n }]),
+    call: (c, f) => payroll(c, ref(ethers, "x"), f.plan, 202612, [{ member: f.worker, wageBase: 100n, employerAmount: 8n, employeeAmount: 4n }]),
   },
   { fn: "creditReturns", allowed: "investmentManager", role: role("INVESTMENT_MANAGER_ROLE"), call: (c, f) => c.creditReturns(ref(ethers, "x"), [{ accountId: f.aliceAccount, amount: 1n }]) },
   {
@@ -108,9 +108,31 @@ const CASES: Case[] = [
   { fn: "setEnterpriseLimits", allowed: "operator", role: role("OPERATOR_ROLE"), call: (c) => c.setEnterpriseLimits(2030, 500, 1_000) },
   { fn: "pause", allowed: "operator", role: role("OPERATOR_ROLE"), call: (c) => c.pause() },
   { fn: "unpause", allowed: "operator", role: role("OPERATOR_ROLE"), setup: (f) => f.asOperator.pause(), call: (c) => c.unpause() },
-  { fn: "grantRole", allowed: "operator", role: admin, call: async (c, f) => c.grantRole(await f.ledger.BANK_ROLE(), f.outsider.address) },
+  {
+    fn: "grantRole",
+    allowed: "operator",
+    role: admin,
+    setup: async (f) => f.asBank.nominateRoleMember(await f.ledger.BANK_ROLE(), f.outsider.address),
+    call: async (c, f) => c.grantRole(await f.ledger.BANK_ROLE(), f.outsider.address),
+  },
   { fn: "revokeRole", allowed: "operator", role: admin, call: async (c, f) => c.revokeRole(await f.ledger.KEEPER_ROLE(), f.keeper.address) },
-  { fn: "upgradeToAndCall", allowed: "operator", role: role("OPERATOR_ROLE"), call: (c, f) => c.upgradeToAndCall(f.v2, "0x") },
+  {
+    fn: "nominateRoleMember",
+    allowed: "bank",
+    role: role("BANK_ROLE"),
+    call: async (c, f) => c.nominateRoleMember(await f.ledger.BANK_ROLE(), f.outsider.address),
+  },
+  { fn: "scheduleUpgrade", allowed: "operator", role: role("OPERATOR_ROLE"), call: (c, f) => c.scheduleUpgrade(f.v2) },
+  {
+    fn: "upgradeToAndCall",
+    allowed: "operator",
+    role: role("OPERATOR_ROLE"),
+    setup: async (f) => {
+      await f.asOperator.scheduleUpgrade(f.v2);
+      await networkHelpers.time.increase(2 * 86_400);
+    },
+    call: (c, f) => c.upgradeToAndCall(f.v2, "0x"),
+  },
 ];
 
 describe("PensionLedger role matrix", function () {

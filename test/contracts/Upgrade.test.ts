@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Result } from "ethers";
 import { network } from "hardhat";
-import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref } from "./helpers/ledger.js";
+import { CHAIN_START, Event, Mode, cst, deployLedger, latest, member, openAccount, ref, payroll } from "./helpers/ledger.js";
 
 const connection = await network.create({ override: { initialDate: CHAIN_START } });
 const { ethers, networkHelpers } = connection;
@@ -19,7 +19,7 @@ async function busyLedgerFixture() {
   const worker = member(ethers, "worker");
   await l.asOperator.createPlan(plan, ref(ethers, "employer"), [5_000, 10_000]);
   await l.asBank.enrolMember(plan, worker, cst(2026, 1, 1));
-  await l.asBank.contributeAnnuityBatch(ref(ethers, "payroll"), plan, 202612, [
+  await payroll(l.asBank, ref(ethers, "payroll"), plan, 202612, [
     { member: worker, wageBase: 100_000n, employerAmount: 8_000n, employeeAmount: 4_000n },
   ]);
   await l.asBank.recordLeaving(plan, worker, (await latest(ethers)) - 1);
@@ -45,9 +45,14 @@ describe("PensionLedger upgrade", function () {
       root: await ledger.settlementRoot(1n),
     });
     const before = await snapshotOf();
-    const [count, hash] = await ledger.auditState();
 
     const v2 = await (await ethers.getContractFactory("PensionLedgerV2", { libraries })).deploy();
+    const readyAt = (await latest(ethers)) + 1 + 2 * 86_400;
+    await expect(asOperator.scheduleUpgrade(await v2.getAddress()))
+      .to.emit(ledger, "UpgradeScheduled")
+      .withArgs(await v2.getAddress(), readyAt);
+    await networkHelpers.time.increaseTo(readyAt);
+    const [count, hash] = await ledger.auditState();
     const upgrade = asOperator.upgradeToAndCall(await v2.getAddress(), "0x");
     await expect(upgrade).to.emit(ledger, "Upgraded").withArgs(await v2.getAddress());
 
@@ -63,6 +68,42 @@ describe("PensionLedger upgrade", function () {
       ),
     );
     expect(await upgraded.auditState()).to.deep.equal([count + 1n, expected]);
+    // The schedule is used up.
+    expect(await upgraded.scheduledUpgrade()).to.deep.equal([ethers.ZeroAddress, 0n]);
+  });
+
+  it("refuses an upgrade that was not scheduled, to another implementation, or before the 2-day delay", async function () {
+    const { ledger, asOperator, libraries } = await networkHelpers.loadFixture(busyLedgerFixture);
+    const factory = await ethers.getContractFactory("PensionLedgerV2", { libraries });
+    const v2 = await (await factory.deploy()).getAddress();
+    const other = await (await factory.deploy()).getAddress();
+    await expect(asOperator.upgradeToAndCall(v2, "0x"))
+      .to.be.revertedWithCustomError(ledger, "UpgradeNotScheduled")
+      .withArgs(v2, ethers.ZeroAddress);
+    await asOperator.scheduleUpgrade(v2);
+    const [, readyAt] = await ledger.scheduledUpgrade();
+    expect(await ledger.UPGRADE_DELAY()).to.equal(2n * 86_400n);
+    await expect(asOperator.upgradeToAndCall(other, "0x"))
+      .to.be.revertedWithCustomError(ledger, "UpgradeNotScheduled")
+      .withArgs(other, v2);
+    // One second before the delay has passed: refused; at readyAt: accepted.
+    await networkHelpers.time.setNextBlockTimestamp(readyAt - 1n);
+    await expect(asOperator.upgradeToAndCall(v2, "0x"))
+      .to.be.revertedWithCustomError(ledger, "UpgradeNotReady")
+      .withArgs(v2, readyAt, readyAt - 1n);
+    await networkHelpers.time.setNextBlockTimestamp(readyAt);
+    await expect(asOperator.upgradeToAndCall(v2, "0x")).to.emit(ledger, "Upgraded").withArgs(v2);
+    await expect(asOperator.scheduleUpgrade(ethers.ZeroAddress))
+      .to.be.revertedWithCustomError(ledger, "ZeroValue")
+      .withArgs("implementation");
+  });
+
+  it("lets only the operator schedule an upgrade", async function () {
+    const { ledger, bank, libraries } = await networkHelpers.loadFixture(busyLedgerFixture);
+    const v2 = await (await ethers.getContractFactory("PensionLedgerV2", { libraries })).deploy();
+    await expect(ledger.connect(bank).scheduleUpgrade(await v2.getAddress()))
+      .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+      .withArgs(bank.address, await ledger.OPERATOR_ROLE());
   });
 
   it("refuses an upgrade from anyone but the operator", async function () {

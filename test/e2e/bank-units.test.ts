@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { merkleProofs, merkleRoot, payoutLeaf, verifyMerkleProof } from "../../deploy/settlementMerkle.js";
-import { camt054BatchReference, cstYearOf, dealPayrollChunks, ledgerRefusal, splitFailedBatch } from "../../gateway/services/bank/incoming.js";
+import { bookingYearOpen, camt054BatchReference, cstYearOf, dealPayrollChunks, ledgerRefusal, splitFailedBatch } from "../../gateway/services/bank/incoming.js";
 
 const leafOf = (i: number) =>
   payoutLeaf({ payoutId: BigInt(i + 1), accountId: "0x" + String(i + 1).padStart(64, "0"), payee: "0x" + "ab".repeat(32), gross: 1000n + BigInt(i), tax: 30n, net: 970n + BigInt(i) });
@@ -121,5 +121,13 @@ describe("bank service: camt.054 credit batches", () => {
     const newYear2026 = Date.UTC(2025, 11, 31, 16, 0, 0) / 1000;
     expect(cstYearOf(newYear2026)).to.equal(2026);
     expect(cstYearOf(newYear2026 - 1)).to.equal(2025);
+  });
+
+  it("keeps the previous CST year open for bookings until 16 January 00:00 CST, as the ledger does", () => {
+    const grace2027 = Date.UTC(2027, 0, 15, 16, 0, 0) / 1000; // 2027-01-16 00:00 CST
+    expect(bookingYearOpen(2026, grace2027 - 1)).to.equal(true);
+    expect(bookingYearOpen(2026, grace2027)).to.equal(false);
+    expect(bookingYearOpen(2027, grace2027)).to.equal(true);
+    expect(bookingYearOpen(2025, grace2027 - 86_400 * 10)).to.equal(false);
   });
 });

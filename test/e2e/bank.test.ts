@@ -323,26 +323,35 @@ ${entries.join("\n")}
       expect(again.body.entries[3].firstDelivery.suspenseId).to.equal(over.suspenseId);
     });
 
-    it("puts a booking of a closed year in suspense before sending, and credits one booked on 1 January of the previous year", async () => {
+    it("puts a booking of a closed year in suspense before sending, and credits one of the previous year only until 16 January CST", async () => {
       const [member] = [await newMember()];
       await indexed();
-      const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+      const now = Date.now();
+      const year = new Date(now + 8 * 3600_000).getUTCFullYear();
+      // The ledger keeps the previous year open for bookings until 16 January 00:00 CST of this year.
+      const previousOpen = now < Date.UTC(year, 0, 16) - 8 * 3600_000;
       const file = notification([
         { ...member, amountFen: 3_000n, date: `${year - 2}-12-31` },
-        { ...member, amountFen: 4_000n, date: `${year - 1}-01-01` },
+        { ...member, amountFen: 4_000n, date: `${year - 1}-12-31` },
+        { ...member, amountFen: 5_000n, date: `${year}-01-01` },
       ]);
       const res = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
-      const [closed, previous] = res.body.entries;
+      const [closed, previous, current] = res.body.entries;
       expect(closed).to.include({ outcome: "rejected" });
       expect(closed.reason.code).to.equal("BOOKING_YEAR_CLOSED");
       expect(closed.reason.zh).to.match(/年度已关闭/);
       expect(closed.suspenseId).to.match(/^SUS-/);
-      expect(previous).to.include({ outcome: "credited", state: "succeeded" });
-      // Nothing was refused on chain: the closed-year booking never reached a batch.
-      expect(gateway.store.operations.get(previous.operationId)!.request.items).to.have.length(1);
+      if (previousOpen) expect(previous).to.include({ outcome: "credited", state: "succeeded" });
+      else {
+        expect(previous).to.include({ outcome: "rejected" });
+        expect(previous.reason.code).to.equal("BOOKING_YEAR_CLOSED");
+      }
+      expect(current).to.include({ outcome: "credited", state: "succeeded" });
+      // Nothing was refused on chain: the closed-year bookings never reached a batch.
+      expect(gateway.store.operations.get(current.operationId)!.request.items).to.have.length(previousOpen ? 2 : 1);
       await indexed();
-      expect(await balanceOf(member.accountId)).to.equal(4_000n);
+      expect(await balanceOf(member.accountId)).to.equal(previousOpen ? 9_000n : 5_000n);
     });
 
     it("falls back when the ledger refuses a batch item: that credit goes to suspense with the decoded reason, the rest is resent under a reference of their own keys", async () => {
@@ -616,6 +625,91 @@ ${entries.join("\n")}
       expect(good.body).to.include({ status: "partiallyAccepted" });
       expect(good.body.totals).to.include({ acceptedLines: 1, rejectedLines: 2, acceptedTotalFen: "120000" });
       expect(good.body.errors).to.have.length(2);
+    });
+
+    /** A camt.054 with one booking: the employer's transfer of `yuan` quoting `reference`. */
+    function payrollTransfer(reference: string, yuan: string): string {
+      const doc = fixture("camt054.v04.payroll.xml");
+      const second = doc.indexOf("<Ntry>", doc.indexOf("</Ntry>"));
+      const one = doc.slice(0, second) + doc.slice(doc.indexOf("</Ntry>", second) + "</Ntry>".length);
+      return fresh(one.replaceAll("1392.00", yuan).replaceAll("PR000020261100000174", reference));
+    }
+    const payrollCsv = (reference: string, period: string, rows: [string, number, number, number][]) =>
+      [
+        `payrollReference,${reference}`, "planId,EA-PLAN-0001", `period,${period}`,
+        `declaredTotalFen,${rows.reduce((s, r) => s + r[2] + r[3], 0)}`, "employer,91310000MA1FL0001X",
+        "residentId,wageBaseFen,employerFen,employeeFen", ...rows.map((r) => r.join(",")),
+      ].join("\n");
+    /** Six employees enrolled for the tests below (the first five small earners, the sixth a high one). */
+    const extra: string[] = [];
+    async function enrolExtra(): Promise<void> {
+      if (extra.length > 0) return;
+      for (let i = 0; i < 6; i++) {
+        const residentId = newResidentId();
+        const res = await bank.post("/v1/plans/EA-PLAN-0001/members?wait=true", { residentId, name: `职工甲${i + 1}`, serviceStart: "2020-01-01" });
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        extra.push(residentId);
+      }
+      await indexed();
+    }
+
+    it("in acceptGoodLines mode keeps the 5x rule over the accepted lines, so their release is credited on chain", async () => {
+      await enrolExtra();
+      // Over all eight lines the 8,000-fen line is within 5 × the average (the two unenrolled lines raise it);
+      // over the six accepted ones it is not (8,000 × 6 > 5 × 8,500): it is dropped, and the ledger accepts the rest.
+      const reference = formatPayrollReference(202612000101n);
+      const rows: [string, number, number, number][] = [
+        ...extra.slice(0, 5).map((id): [string, number, number, number] => [id, 100000, 100, 100]),
+        [extra[5]!, 100000, 8000, 0], [newResidentId(), 100000, 8000, 0], [newResidentId(), 100000, 8000, 0],
+      ];
+      const file = await bank.request("POST", "/v1/bank/payroll-files?mode=acceptGoodLines", payrollCsv(reference, "2026-12", rows), { "content-type": "text/csv" });
+      expect(file.status, JSON.stringify(file.body)).to.equal(201);
+      expect(file.body.totals).to.include({ acceptedLines: 5, rejectedLines: 3, acceptedTotalFen: "1000" });
+      expect(file.body.errors.map((e: any) => [e.line, e.code])).to.deep.equal([
+        [12, "EMPLOYER_ABOVE_5X_AVERAGE"], [13, "NOT_ENROLLED"], [14, "NOT_ENROLLED"],
+      ]);
+      const res = await xml(bank, "/v1/bank/camt054?wait=true", payrollTransfer(reference, "10.00"));
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.entries[0]).to.include({ outcome: "credited", decision: "payrollRelease", payrollReference: reference, state: "succeeded" });
+      await indexed();
+      const first = await bank.post("/v1/accounts/query", { residentId: extra[0], planCode: "EA-PLAN-0001" });
+      expect(first.body.balances.balance).to.equal("200");
+    });
+
+    it("keeps the file open and puts the booking in suspense with the ledger's reason when the ledger refuses a release", async () => {
+      await enrolExtra();
+      // Two files of one plan and period naming the same employee: the gateway accepts each; the ledger credits a
+      // payroll period up to the totals its first batch declared (and an employee once per period), so it refuses
+      // the second release.
+      const rows: [string, number, number, number][] = [[extra[0]!, 100000, 1000, 500]];
+      const first = formatPayrollReference(202701000001n);
+      const second = formatPayrollReference(202701000002n);
+      expect((await bank.request("POST", "/v1/bank/payroll-files", payrollCsv(first, "2027-01", rows), { "content-type": "text/csv" })).status).to.equal(201);
+      expect((await bank.request("POST", "/v1/bank/payroll-files", payrollCsv(second, "2027-01", rows), { "content-type": "text/csv" })).status).to.equal(201);
+      const ok = await xml(bank, "/v1/bank/camt054?wait=true", payrollTransfer(first, "15.00"));
+      expect(ok.body.entries[0]).to.include({ outcome: "credited", payrollReference: first });
+      const refused = await xml(bank, "/v1/bank/camt054?wait=true", payrollTransfer(second, "15.00"));
+      expect(refused.status, JSON.stringify(refused.body)).to.equal(200);
+      const entry = refused.body.entries[0];
+      expect(entry).to.include({ outcome: "rejected", decision: "payrollRelease", payrollReference: second, state: "failed" });
+      expect(entry.reason.code).to.equal("PAYROLL_RELEASE_REFUSED");
+      // The period's declared totals (1 employee, 1,000 fen employer) were credited by the first file.
+      expect(entry.reason.en).to.include("PAYROLL_PERIOD_EXCEEDED").and.include("¥15.00 goes to suspense and the payroll file is open again");
+      expect(entry.suspenseId).to.match(/^SUS-/);
+      // The money did not vanish: an open suspense entry of ¥15.00, not assignable to one member.
+      const suspense = (await operator.get("/v1/bank/suspense?limit=1000")).body.items.find((x: any) => x.suspenseId === entry.suspenseId);
+      expect(suspense).to.include({ status: "open", amount: "¥15.00" });
+      expect(suspense.reason.code).to.equal("PAYROLL_RELEASE_REFUSED");
+      const toOne = await operator.post(`/v1/bank/suspense/${entry.suspenseId}/assignment`, { residentId: extra[0] });
+      expect(toOne.body.code).to.equal("SUSPENSE_NOT_ASSIGNABLE");
+      // The file was not released: a corrected file under the same reference is taken (it replaces the refused one).
+      const corrected = await bank.request("POST", "/v1/bank/payroll-files", payrollCsv(second, "2027-01", [[extra[1]!, 100000, 1000, 500]]), { "content-type": "text/csv" });
+      expect(corrected.status, JSON.stringify(corrected.body)).to.equal(201);
+      expect(corrected.body.replacedEarlierFile).to.equal(true);
+      // The employee was credited for the period once.
+      await indexed();
+      const account = await bank.post("/v1/accounts/query", { residentId: extra[0], planCode: "EA-PLAN-0001" });
+      expect(account.body.balances.balance).to.equal(String(200 + 1500));
     });
 
     it("validates a 10,000-line file in one request and lists every bad line (here: employees not enrolled in the plan)", async () => {

@@ -20,7 +20,9 @@
  * Rules (docs/domain.md): resident ID valid (GB 11643-1999); amounts integer fen, wage base > 0;
  * employer ≤ 8 % of the wage base (employer × 10000 ≤ wage × 800) and employer + employee ≤ 12 %
  * ((employer + employee) × 10000 ≤ wage × 1200); employer ≤ 5 × the file's average employer part
- * (employer × lines ≤ 5 × Σ employer, over the lines whose amounts parse); each employee once per file;
+ * (employer × lines ≤ 5 × Σ employer: in `rejectWhole` mode over the lines whose amounts parse; in
+ * `acceptGoodLines` mode over the lines that are accepted, re-checked after each drop until no line breaks it, so
+ * the accepted lines meet the ledger's per-period check); each employee once per file;
  * enrolled in the plan when the caller gives `isEnrolled`; declared total = Σ (employer + employee) over all lines.
  * File-level problems (header, total, no lines) reject the file in both modes; line problems reject it whole in
  * `rejectWhole` mode, or drop just those lines in `acceptGoodLines` mode.
@@ -387,16 +389,29 @@ export function parsePayrollFile(content: string | Uint8Array, options: PayrollF
   }
 
   // Pass 2: the 5 × average rule needs the whole file: employer × n ≤ 5 × Σ employer.
-  for (const c of checked) {
-    const employer = c.value?.employerFen ?? fen(c.raw.cells.employerFen);
-    if (employer !== undefined && amountLines > 0n && employer * amountLines > 5n * sumEmployer) {
-      c.errors.push({
-        line: c.raw.line,
-        field: "employerFen",
-        code: "EMPLOYER_ABOVE_5X_AVERAGE",
-        zh: "单位缴费超过本文件人均单位缴费的 5 倍。",
-        en: "The employer part is above 5 times the file's average employer part.",
-      });
+  const fiveTimes = (c: Checked, en: string, zh: string) =>
+    c.errors.push({ line: c.raw.line, field: "employerFen", code: "EMPLOYER_ABOVE_5X_AVERAGE", zh, en });
+  if (options.mode === "rejectWhole") {
+    // Any line problem rejects the file: the average is the file's (over the lines whose amounts parse).
+    for (const c of checked) {
+      const employer = c.value?.employerFen ?? fen(c.raw.cells.employerFen);
+      if (employer !== undefined && amountLines > 0n && employer * amountLines > 5n * sumEmployer) {
+        fiveTimes(c, "The employer part is above 5 times the file's average employer part.", "单位缴费超过本文件人均单位缴费的 5 倍。");
+      }
+    }
+  } else {
+    // acceptGoodLines: the rule must hold over the lines that are accepted (the ledger checks it against their
+    // average), so it is checked over the lines without other problems, again after each drop, until stable.
+    let pool = checked.filter((c) => c.errors.length === 0 && c.value);
+    for (;;) {
+      const n = BigInt(pool.length);
+      const sum = pool.reduce((s, c) => s + c.value!.employerFen, 0n);
+      const over = pool.filter((c) => c.value!.employerFen * n > 5n * sum);
+      if (over.length === 0) break;
+      for (const c of over) {
+        fiveTimes(c, "The employer part is above 5 times the average employer part of the file's accepted lines.", "单位缴费超过本文件可接受各行人均单位缴费的 5 倍。");
+      }
+      pool = pool.filter((c) => !over.includes(c));
     }
   }
 

@@ -128,6 +128,19 @@ export function cstYearOf(seconds: number): number {
 }
 
 /**
+ * The ledger's PREVIOUS_YEAR_GRACE: a booking of the previous CST year is accepted until 16 January 00:00 CST
+ * (15 days after the year ended), then that year is closed.
+ */
+export const PREVIOUS_YEAR_GRACE_SECONDS = 15 * 86_400;
+
+/** Whether the ledger still accepts a booking of `year` at unix time `now` (the current CST year, or the previous one in the grace window). */
+export function bookingYearOpen(year: number, now: number): boolean {
+  const current = cstYearOf(now);
+  if (year === current) return true;
+  return year === current - 1 && now < Date.UTC(current, 0, 1) / 1000 - 8 * 3600 + PREVIOUS_YEAR_GRACE_SECONDS;
+}
+
+/**
  * What is left of a failed contributeBatch operation: items [0, cursor) are on chain (the sender split the batch
  * and an earlier part went through); on `BATCH_ITEM_INVALID` the item at cursor + index is the bad one and the
  * others are to be sent again; on any other refusal every item from the cursor on is refused.
@@ -171,10 +184,10 @@ function bankReferenceOf(source: Camt054Source): string | null {
 }
 
 /**
- * Deals payroll items into `chunks` chain batches so that each batch keeps the file's average employer part:
- * sorted by employer part and dealt in a snake (0…k−1, k−1…0, …). The ledger checks "employer ≤ 5 × the batch
- * average" per transaction, while the rule is per payroll period; the file was validated as a whole, and dealing
- * keeps every batch's average within one item of the file's.
+ * Deals payroll items into chain batches of at most `perChunk` lines: sorted by employer part and dealt in a snake
+ * (0…k−1, k−1…0, …), so every batch's amounts look like the file's. The ledger's per-period rules do not depend on
+ * the dealing: every batch carries the file's declared totals (accepted lines, their employer sum), the 5× rule
+ * compares each line with that period average, and the period's batches together never credit more.
  */
 export function dealPayrollChunks(items: readonly PayrollItem[], perChunk: number): PayrollItem[][] {
   const k = Math.max(1, Math.ceil(items.length / perChunk));
@@ -276,7 +289,7 @@ export class IncomingMoney {
     const messageId = document.messageId;
     const batchOps: string[] = [];
     const personalEntries = new Map<number, { entry: Camt054ReportEntry; dedupKey: string }>();
-    const payrollOps: { line: number; ids: string[] }[] = [];
+    const payrollOps: { line: number; ids: string[]; dedupKey: string }[] = [];
     const entries = store.transaction(() => {
       const lines = new Map<number, Camt054ReportEntry>();
       chunks.forEach((chunk, c) => {
@@ -325,12 +338,15 @@ export class IncomingMoney {
         const done = lines.get(i + 1);
         if (done) return done;
         const entry = this.applyDecision(caller, decision, messageId, receivedAt, i + 1);
-        if (entry.operationIds && entry.outcome === "accepted") payrollOps.push({ line: entry.line, ids: entry.operationIds });
+        if (entry.operationIds && entry.outcome === "accepted" && decision.kind === "payrollRelease") {
+          payrollOps.push({ line: entry.line, ids: entry.operationIds, dedupKey: decision.dedupKey });
+        }
         return entry;
       });
     });
     if (batchOps.length > 0 || payrollOps.length > 0) this.deps.pipeline.notify(CALLS.contributeBatch!.signer);
     for (const id of batchOps) this.watch(id);
+    for (const o of payrollOps) for (const id of o.ids) this.watch(id);
 
     if (options.wait && (batchOps.length > 0 || payrollOps.length > 0)) {
       await this.waitForCredits(personalEntries, payrollOps, entries);
@@ -378,7 +394,7 @@ export class IncomingMoney {
       const year = cstYearOf(p.decision.bookedAt);
       if (p.decision.bookedAt > now) {
         refusals.set(p.line, ledgerRefusal("BOOKING_DATE_IN_FUTURE", ERROR_CATALOG.BOOKING_DATE_IN_FUTURE.en));
-      } else if (year < currentYear - 1) {
+      } else if (year < currentYear && !bookingYearOpen(year, now)) {
         refusals.set(p.line, ledgerRefusal("BOOKING_YEAR_CLOSED", `${ERROR_CATALOG.BOOKING_YEAR_CLOSED.en} (${year})`));
       } else if (deceased.has(p.member.toLowerCase())) {
         refusals.set(p.line, ledgerRefusal("MEMBER_DECEASED", ERROR_CATALOG.MEMBER_DECEASED.en));
@@ -417,7 +433,8 @@ export class IncomingMoney {
    * with the ledger's reason, or duplicate when the ledger already had the batch's reference.
    */
   private async waitForCredits(
-    personal: Map<number, { entry: Camt054ReportEntry; dedupKey: string }>, payrollOps: { line: number; ids: string[] }[], entries: Camt054ReportEntry[],
+    personal: Map<number, { entry: Camt054ReportEntry; dedupKey: string }>, payrollOps: { line: number; ids: string[]; dedupKey: string }[],
+    entries: Camt054ReportEntry[],
   ): Promise<void> {
     const deadline = Date.now() + this.deps.waitTimeoutMs;
     const isFinal = (id: string) => ["succeeded", "failed"].includes(this.deps.store.operations.get(id)?.state ?? "failed");
@@ -472,6 +489,13 @@ export class IncomingMoney {
         const error = viewOperation(failed).error;
         entry.outcome = "rejected";
         entry.reason = ledgerRefusal(error?.code ?? "TRANSACTION_REVERTED", error?.message ?? "");
+        // The refused release's money is in suspense (settleFailedPayrolls): name the entry and its reason.
+        const row = this.repo.processed(o.dedupKey);
+        const suspense = row?.outcome === "creditFailed" && row.suspenseId ? this.repo.suspense(row.suspenseId) : undefined;
+        if (suspense) {
+          entry.suspenseId = suspense.id;
+          entry.reason = suspense.reason;
+        }
       }
     }
   }
@@ -537,11 +561,17 @@ export class IncomingMoney {
           const suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, decision.bookedAt, reason, now);
           return { ...base, amount: formatFen(decision.amountFen), amountFen: decision.amountFen.toString(), outcome: "rejected", decision: "payrollAlreadyReleased", payrollReference: decision.payrollReference, suspenseId, reason };
         }
+        // The payroll period's totals the ledger checks every batch against: the file's accepted lines.
+        const periodEmployees = file.items.length;
+        const periodEmployerTotal = file.items.reduce((sum, item) => sum + BigInt(item.employerAmount), 0n).toString();
         const ids = dealPayrollChunks(file.items, this.payrollLinesPerBatch()).map((items, i) =>
           this.deps.store.operations.insert({
             kind: "contributeAnnuityBatch", signer: CALLS.contributeAnnuityBatch!.signer, institution: caller.institution,
             // Derived from the payroll reference, not the booking: a file is released on chain at most once.
-            request: { bankRef: keccakUtf8(`payroll:${file.payrollReference}:${i}`), plan: planIdOf(file.planCode), period: file.period, items },
+            request: {
+              bankRef: keccakUtf8(`payroll:${file.payrollReference}:${i}`), plan: planIdOf(file.planCode), period: file.period,
+              periodEmployees, periodEmployerTotal, items,
+            },
             result: { payrollReference: file.payrollReference, batch: i, lines: items.length },
           }).id,
         );
@@ -644,11 +674,12 @@ export class IncomingMoney {
    * `contribute` of earlier versions. All in one SQLite transaction; returns how many credits moved.
    */
   settleFailedCredits(): number {
+    const payrollMoved = this.settleFailedPayrolls();
     const failed = this.repo.failedCreditOperations();
-    if (failed.length === 0) return 0;
+    if (failed.length === 0) return payrollMoved;
     const now = this.now();
     const created: string[] = [];
-    let moved = 0;
+    let moved = payrollMoved;
     this.deps.store.transaction(() => {
       for (const operationId of failed) {
         const op = this.deps.store.operations.get(operationId)!;
@@ -698,6 +729,57 @@ export class IncomingMoney {
   }
 
   // ───────────────────────── payroll files ─────────────────────────
+
+  /**
+   * The fallback for a payroll release the ledger refused (checked with the failed credits): once every chain
+   * batch of the file is final and one was refused, the money of the refused batches goes to suspense with the
+   * ledger's reason and the booking is marked `creditFailed`, so nothing booked vanishes. If no batch reached the
+   * chain, the file is open again (`awaitingFunds`): a corrected file can be submitted under the same reference
+   * and released by the next transfer, while the operator returns the suspended transfer to the employer. Batches
+   * that were credited stay credited. Returns how many bookings moved.
+   */
+  settleFailedPayrolls(): number {
+    const candidates = this.repo.failedPayrollReleases();
+    if (candidates.length === 0) return 0;
+    const now = this.now();
+    let moved = 0;
+    this.deps.store.transaction(() => {
+      for (const { dedupKey, payrollReference } of candidates) {
+        const booking = this.repo.processed(dedupKey);
+        const file = this.repo.payrollFile(payrollReference);
+        if (!booking || booking.outcome !== "released" || !file || file.status !== "released") continue;
+        const ops = file.operationIds.map((id) => this.deps.store.operations.get(id));
+        // Wait until every batch is final: only then is it known what the ledger credited.
+        if (ops.some((op) => !op || (op.state !== "succeeded" && op.state !== "failed"))) continue;
+        const refused = ops.filter((op) => op!.state === "failed" && op!.error?.code !== "BANK_REFERENCE_ALREADY_USED");
+        if (refused.length === 0) continue;
+        const whole = refused.length === ops.length;
+        const refusedFen = refused.reduce(
+          (sum, op) => sum + (op!.request.items as PayrollItem[]).reduce((s, i) => s + BigInt(i.employerAmount) + BigInt(i.employeeAmount), 0n),
+          0n,
+        );
+        const amountFen = whole && booking.amountFen !== null ? booking.amountFen : refusedFen;
+        const error = refused[0]!.error ?? { code: "TRANSACTION_REVERTED", message: "" };
+        const ledger = ledgerRefusal(error.code, error.message);
+        const reason: BankReason = {
+          code: "PAYROLL_RELEASE_REFUSED",
+          zh: `账本拒绝了缴费批次 ${payrollReference} 的入账（${error.code}），${formatFen(amountFen)} 转入待处理款项` +
+            (whole ? "；缴费文件重新开放，可更正后重新提交。" : "；已入账的部分保持不变。"),
+          en: `The ledger refused payroll batch ${payrollReference} (${error.code}: ${ledger.en.replace(/ The booking goes to suspense\.$/, "")}); ` +
+            `${formatFen(amountFen)} goes to suspense` + (whole ? " and the payroll file is open again for a corrected file." : "; the batches already credited stay credited."),
+        };
+        const id = `SUS-${randomUUID()}`;
+        this.repo.insertSuspense({
+          id, dedupKey: null, messageId: booking.messageId, account: booking.dedupKey.split("|")[0] ?? "", bankReference: booking.bankReference,
+          amountFen, amountText: fenToDecimal(amountFen), currency: "CNY", bookedAt: booking.bookedAt, reason, createdAt: now,
+        });
+        this.repo.markCreditFailed(dedupKey, id);
+        if (whole) this.repo.reopenPayrollFile(payrollReference);
+        moved++;
+      }
+    });
+    return moved;
+  }
 
   submitPayrollFile(caller: Caller, input: { content: string; format: PayrollFileFormat; mode: PayrollFileMode }): PayrollSubmission {
     void caller;
@@ -812,7 +894,7 @@ export class IncomingMoney {
       throw new AppError("MEMBER_DECEASED", ERROR_CATALOG.MEMBER_DECEASED.en, { field });
     }
     const year = cstYearOf(bookedAt);
-    if (year < cstYearOf(nowSeconds) - 1) {
+    if (year < cstYearOf(nowSeconds) && !bookingYearOpen(year, nowSeconds)) {
       throw new AppError("BOOKING_YEAR_CLOSED", `${ERROR_CATALOG.BOOKING_YEAR_CLOSED.en} (${year})`, { field: "suspenseId", details: { year } });
     }
     const { remaining } = await this.deps.ledger.contributionsInYear(member, year);
@@ -941,7 +1023,7 @@ export function ledgerRefusal(code: string, message: string, details?: Record<st
     MEMBER_DECEASED: "参加人已认证身故，账户不再接受缴费",
     BANK_REFERENCE_ALREADY_USED: "该笔来账的银行参考号已入账，不重复入账",
     BOOKING_DATE_IN_FUTURE: "记账时间晚于当前时间，账本不予入账",
-    BOOKING_YEAR_CLOSED: "记账年度已关闭（仅接受本年度和上一年度的缴费）",
+    BOOKING_YEAR_CLOSED: "记账年度已关闭（仅接受本年度的缴费，上一年度的缴费仅在 1 月 15 日前接受）",
     ACCOUNT_NOT_FOUND: "账本中没有该个人养老金账户",
   };
   const fen = (v: unknown) => (typeof v === "string" && /^\d+$/.test(v) ? formatFen(BigInt(v)) : undefined);

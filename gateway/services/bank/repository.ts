@@ -288,6 +288,31 @@ export class BankRepository {
       .run(JSON.stringify(operationIds), at, reference);
   }
 
+  /** A released file whose release the ledger refused entirely: open again for funds (and a corrected file). */
+  reopenPayrollFile(reference: string): void {
+    this.db
+      .prepare("UPDATE bank_payroll_files SET status = 'awaitingFunds', operation_ids_json = '[]', released_at = NULL WHERE payroll_reference = ? AND status = 'released'")
+      .run(reference);
+  }
+
+  /**
+   * Bookings that released a payroll file (outcome `released`) one of whose chain batches failed for another
+   * reason than the chain already having its reference, oldest first.
+   */
+  failedPayrollReleases(): { dedupKey: string; payrollReference: string }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT k.dedup_key, k.payroll_reference, f.released_at FROM bank_processed_keys k
+         JOIN bank_payroll_files f ON f.payroll_reference = k.payroll_reference AND f.status = 'released'
+         JOIN json_each(f.operation_ids_json) j
+         JOIN operations o ON o.id = j.value
+         WHERE k.outcome = 'released' AND o.state = 'failed'
+         AND COALESCE(json_extract(o.error_json, '$.code'), '') <> 'BANK_REFERENCE_ALREADY_USED' ORDER BY f.released_at`,
+      )
+      .all() as Row[];
+    return rows.map((r) => ({ dedupKey: r.dedup_key as string, payrollReference: r.payroll_reference as string }));
+  }
+
   addPayrollHold(reference: string, hold: PayrollFileRecord["held"][number]): void {
     const file = this.payrollFile(reference);
     if (!file) return;

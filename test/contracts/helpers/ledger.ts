@@ -90,7 +90,7 @@ export async function deployLedger({ ethers, ignition }: Connection): Promise<Le
     await deployment.ledger.getAddress(),
   )) as unknown as PensionLedger;
   const libraries: Record<string, string> = {};
-  for (const name of ["AccountLogic", "ContributionLogic", "EligibilityLogic", "PayoutLogic", "ReturnsLogic"] as const) {
+  for (const name of ["AccountLogic", "ContributionLogic", "EligibilityLogic", "PayoutLogic", "ReturnsLogic", "ParameterLogic", "GovernanceLogic"] as const) {
     libraries[name] = await deployment[name].getAddress();
   }
   return {
@@ -162,4 +162,29 @@ export function conserved(v: {
     v.balance ===
     v.contributions + v.employerContributions + v.investmentReturns - v.payouts - v.tax - v.forfeitures
   );
+}
+
+/** One enterprise-annuity payroll line. */
+export interface PayrollLine {
+  member: string;
+  wageBase: bigint;
+  employerAmount: bigint;
+  employeeAmount: bigint;
+}
+
+/** The payroll period's totals a batch declares: by default those of its own lines (the whole payroll in one batch). */
+export function payrollTotals(items: PayrollLine[]): { employees: bigint; employerTotal: bigint } {
+  return { employees: BigInt(items.length), employerTotal: items.reduce((s, i) => s + i.employerAmount, 0n) };
+}
+
+/** contributeAnnuityBatch with the period's declared totals (default: the batch's own). */
+export function payroll(
+  ledger: PensionLedger,
+  bankRef: string,
+  plan: string,
+  period: number,
+  items: PayrollLine[],
+  totals: { employees: bigint; employerTotal: bigint } = payrollTotals(items),
+) {
+  return ledger.contributeAnnuityBatch(bankRef, plan, period, totals.employees, totals.employerTotal, items);
 }

@@ -173,6 +173,37 @@ describe("payroll contribution files", () => {
       expect(codesByLine(more)).to.deep.equal(["0:lines:TOO_MANY_LINES"]);
     });
 
+    it("in acceptGoodLines mode applies the 5x rule over the accepted lines, again after each drop, until no line breaks it", () => {
+      // Lines 7–11: 100 fen; line 12: 8,000 fen; lines 13–14: not enrolled, 8,000 fen each.
+      // Over all 8 lines: 8,000 × 8 = 64,000 ≤ 5 × 24,500. Over the 6 enrolled ones: 8,000 × 6 = 48,000 > 5 × 8,500.
+      const small: Row[] = [1, 2, 3, 4, 5].map((i) => [residentId(i), 100000, 100, 100]);
+      const rows: Row[] = [...small, [residentId(6), 100000, 8000, 0], [residentId(7), 100000, 8000, 0], [residentId(8), 100000, 8000, 0]];
+      const enrolled = new Set([1, 2, 3, 4, 5, 6].map(residentId));
+      const result = parsePayrollFile(csv(rows), options("acceptGoodLines", { isEnrolled: (id) => enrolled.has(id) }));
+      expect(codesByLine(result)).to.deep.equal([
+        "12:employerFen:EMPLOYER_ABOVE_5X_AVERAGE",
+        "13:residentId:NOT_ENROLLED",
+        "14:residentId:NOT_ENROLLED",
+      ]);
+      expect(result.errors[0]!.en).to.equal("The employer part is above 5 times the average employer part of the file's accepted lines.");
+      expect(result.acceptedLines.map((l) => l.line)).to.deep.equal([7, 8, 9, 10, 11]);
+      // The accepted lines meet the rule the ledger checks: employer × employees ≤ 5 × employer total.
+      const n = BigInt(result.acceptedLines.length);
+      expect(result.acceptedLines.every((l) => l.employerFen * n <= 5n * result.totals.acceptedEmployerFen)).to.equal(true);
+    });
+
+    it("drops a second line in acceptGoodLines mode when dropping the first lowers the average below its 5x", () => {
+      // 10 lines of 100, one of 1,000, one of 3,000. Over all 12 (Σ 5,000): 3,000 × 12 = 36,000 > 25,000, dropped;
+      // 1,000 × 12 = 12,000 passes. Then over 11 (Σ 2,000): 1,000 × 11 = 11,000 > 10,000, dropped too; 10 × 100 is fine.
+      const rows: Row[] = [...Array.from({ length: 10 }, (_, i): Row => [residentId(i + 1), 100000, 100, 0]),
+        [residentId(11), 100000, 1000, 0], [residentId(12), 100000, 3000, 0]];
+      const result = parsePayrollFile(csv(rows), options("acceptGoodLines"));
+      expect(codesByLine(result)).to.deep.equal(["17:employerFen:EMPLOYER_ABOVE_5X_AVERAGE", "18:employerFen:EMPLOYER_ABOVE_5X_AVERAGE"]);
+      expect(result.totals.acceptedLines).to.equal(10);
+      // rejectWhole keeps the file's average: only the 3,000 line is named.
+      expect(codesByLine(parsePayrollFile(csv(rows), options()))).to.deep.equal(["18:employerFen:EMPLOYER_ABOVE_5X_AVERAGE"]);
+    });
+
     it("checks enrolment in the plan when the caller provides it", () => {
       const enrolled = new Set([residentId(1)]);
       const result = parsePayrollFile(
