@@ -21,10 +21,10 @@ import { EVENT_HANDLERS } from "../events/handlers.js";
 import { AppError } from "../errors.js";
 import type { Caller } from "../services/context.js";
 import { mapWithConcurrency, type AuditIndex } from "./auditIndex.js";
-import type { AuditChain, RawLog } from "./chain.js";
+import type { AuditChain, BlockWithInputs, RawLog } from "./chain.js";
 import { decodeLedgerLog } from "./logDecoder.js";
-import { shanghaiIso } from "./entries.js";
-import { dataHashOf, nextRunningHash, ZERO_HASH } from "./runningHash.js";
+import { EVENT_MEANINGS, shanghaiIso } from "./entries.js";
+import { dataHashOf, extractCalldata, nextRunningHash, ZERO_HASH } from "./runningHash.js";
 
 export type DivergenceKind = "missing" | "altered" | "extra";
 
@@ -59,18 +59,35 @@ export interface VerificationResult {
   divergences: Divergence[];
   divergenceCount: number;
   durationMs: number;
-  /** Where the time went: reading the chain, rebuilding the index from its logs, step 1, step 2. */
-  phasesMs: { sync: number; chainState: number; chainLogs: number; rebuild: number; operations: number; tables: number };
+  /** Where the time went: reading the chain (logs, then the blocks holding them), rebuilding the index from its logs, steps 1, 2 and 3. */
+  phasesMs: { sync: number; chainState: number; chainLogs: number; chainBlocks: number; rebuild: number; operations: number; tables: number; auditTables: number };
 }
 
 export const MAX_REPORTED = 50;
 const LOG_RANGE_BLOCKS = 5000;
+/** Blocks per JSON-RPC batch request, and batch requests in flight. */
+const BLOCK_BATCH = 20;
+const BLOCK_BATCH_CONCURRENCY = 4;
+
+/** The audit tables' columns the history, journal and exports show, compared with the values the chain gives. */
+const AUDIT_OPERATION_COLUMNS = ["sequence", "tx_hash", "log_index", "block_number", "block_time", "sender", "calldata"] as const;
+const AUDIT_ENTRY_COLUMNS = ["tx_hash", "log_index", "sequence", "block_number", "block_time", "type", "event", "account_id", "member", "has_tax"] as const;
 
 type Row = Record<string, unknown>;
+
+/** A decoded ledger log, kept for deriving the audit tables' rows. */
+interface ChainLog {
+  txHash: string;
+  logIndex: number;
+  blockNumber: number;
+  name: string;
+  args: Record<string, unknown>;
+}
 
 interface ChainAttribution {
   /** The idx_events rows the chain's logs give (kept out of SQLite: it is the largest table). */
   events: Row[];
+  logs: ChainLog[];
   byLog: Map<string, number>;
   byTx: Map<string, number>;
   lastStatusChange: Map<string, number>;
@@ -141,6 +158,8 @@ export class LedgerVerifier {
       block = now;
     }
 
+    const followed = Date.now();
+    const blocks = await this.chainBlocks(logs);
     const fetched = Date.now();
     const expected = new Database(":memory:");
     try {
@@ -150,8 +169,9 @@ export class LedgerVerifier {
       const ops = this.checkOperations(block, chainState, expected, divergences);
       const checked = Date.now();
       const rows = this.compareTables(expected, block, attribution, divergences);
-      const auditRows = this.compareAuditLinks(block, attribution, divergences);
       const compared = Date.now();
+      const auditRows = this.compareAuditTables(expected, attribution, blocks, ops.calldataHashes, divergences);
+      const audited = Date.now();
       if (ops.count === chainState.operationCount && ops.runningHash !== chainState.runningHash && divergences.length === 0) {
         divergences.push({ sequence: chainState.operationCount, how: "altered", table: "idx_ledger_operations", key: `sequence=${chainState.operationCount}`, field: "runningHash", indexValue: ops.runningHash, chainValue: chainState.runningHash });
       }
@@ -170,8 +190,8 @@ export class LedgerVerifier {
         divergenceCount: divergences.length,
         durationMs: Date.now() - started,
         phasesMs: {
-          sync: synced - started + (fetched - logged), chainState: stated - synced, chainLogs: logged - stated,
-          rebuild: rebuilt - fetched, operations: checked - rebuilt, tables: compared - checked,
+          sync: synced - started + (followed - logged), chainState: stated - synced, chainLogs: logged - stated, chainBlocks: fetched - followed,
+          rebuild: rebuilt - fetched, operations: checked - rebuilt, tables: compared - checked, auditTables: audited - compared,
         },
       };
       this.db.prepare("INSERT INTO audit_verifications (verified_at, ok, result_json) VALUES (?, ?, ?)").run(new Date().toISOString(), result.ok ? 1 : 0, JSON.stringify(result));
@@ -197,7 +217,7 @@ export class LedgerVerifier {
   /** The index as the chain's logs make it, built by the listener's own handlers; and which operation each log belongs to. */
   private rebuild(expected: Database, logs: RawLog[]): ChainAttribution {
     const repo = new EventIndexRepository(withStatementCache(expected));
-    const attribution: ChainAttribution = { events: [], byLog: new Map(), byTx: new Map(), lastStatusChange: new Map(), payoutResult: new Map() };
+    const attribution: ChainAttribution = { events: [], logs: [], byLog: new Map(), byTx: new Map(), lastStatusChange: new Map(), payoutResult: new Map() };
     let pending: { key: string; name: string; args: Record<string, unknown> }[] = [];
     let pendingTx = "";
     let lastInTx: number | undefined;
@@ -217,6 +237,7 @@ export class LedgerVerifier {
         const args = parsed.args;
         // The listener's own steps: the raw event row, then the event's handler.
         attribution.events.push({ block_number: at.blockNumber, block_hash: at.blockHash, tx_hash: at.txHash, log_index: at.logIndex, name: parsed.name, args_json: toJson(args) });
+        attribution.logs.push({ txHash: at.txHash, logIndex: at.logIndex, blockNumber: at.blockNumber, name: parsed.name, args });
         EVENT_HANDLERS[parsed.name]?.(repo, at, parsed.result);
         if (pendingTx !== log.transactionHash) {
           // Events after a transaction's last OperationRecorded (e.g. OpenZeppelin's Initialized) belong to that operation.
@@ -253,6 +274,7 @@ export class LedgerVerifier {
     let previous = ZERO_HASH;
     let expectedSequence = 1;
     let checked = 0;
+    const calldataHashes = new Map<number, string>();
     for (const row of rows) {
       if (row.sequence > chainState.operationCount) {
         divergences.push({ sequence: row.sequence, how: "extra", table: "idx_ledger_operations", key: `sequence=${row.sequence}`, indexValue: row.running_hash, chainValue: null });
@@ -269,6 +291,7 @@ export class LedgerVerifier {
       checked++;
       const calldataHash = row.calldata ? dataHashOf(row.calldata) : null;
       if (row.calldata && calldataHash) {
+        calldataHashes.set(row.sequence, calldataHash);
         const dataHash = calldataHash;
         if (dataHash !== row.data_hash.toLowerCase()) {
           divergences.push({ sequence: row.sequence, how: "altered", table: "idx_ledger_operations", key: `sequence=${row.sequence}`, field: "data_hash", indexValue: row.data_hash, chainValue: dataHash });
@@ -287,7 +310,7 @@ export class LedgerVerifier {
       divergences.push({ sequence: missing, how: "missing", table: "idx_ledger_operations", key: `sequence=${missing}`, indexValue: null, chainValue: str((chainRunning.get(missing) as { running_hash: string } | undefined)?.running_hash) });
     }
     const count = rows.filter((r) => r.sequence <= chainState.operationCount).length;
-    return { runningHash: previous, count, checked };
+    return { runningHash: previous, count, checked, calldataHashes };
   }
 
   /** Step 2: every indexed row against the row the chain's logs give. Returns the rows compared. */
@@ -341,17 +364,115 @@ export class LedgerVerifier {
     return compared;
   }
 
-  /** The audit's own links: each entry's operation, each operation's transaction. */
-  private compareAuditLinks(block: number, attribution: ChainAttribution, divergences: Divergence[]): number {
-    const rows = this.db.prepare("SELECT tx_hash, log_index, sequence FROM audit_entries WHERE block_number <= ?").all(block) as { tx_hash: string; log_index: number; sequence: number }[];
-    for (const row of rows) {
-      const chainSequence = attribution.byLog.get(`${row.tx_hash}:${row.log_index}`);
-      if (chainSequence === row.sequence) continue;
-      divergences.push({
-        sequence: chainSequence ?? row.sequence, how: chainSequence === undefined ? "extra" : "altered", table: "audit_entries",
-        key: `tx_hash=${row.tx_hash}, log_index=${row.log_index}`, field: "sequence", indexValue: String(row.sequence), chainValue: str(chainSequence),
+  /** The blocks holding the ledger's logs, with their transactions (for block times, senders and calldata). */
+  private async chainBlocks(logs: RawLog[]): Promise<Map<number, BlockWithInputs>> {
+    const hashes = new Map<number, string>();
+    for (const log of logs) hashes.set(log.blockNumber, log.blockHash.toLowerCase());
+    const numbers = [...hashes.keys()];
+    const batches: number[][] = [];
+    for (let i = 0; i < numbers.length; i += BLOCK_BATCH) batches.push(numbers.slice(i, i + BLOCK_BATCH));
+    const blocks = new Map<number, BlockWithInputs>();
+    for (const batch of await mapWithConcurrency(batches, BLOCK_BATCH_CONCURRENCY, (b) => this.chain.blocksWithInputs(b))) {
+      for (const b of batch) if (b) blocks.set(b.number, b);
+    }
+    for (const [n, hash] of hashes) {
+      // The node's logs and its blocks must be of one chain: otherwise it rewound while we read it.
+      if (blocks.get(n)?.hash !== hash) throw new AppError("AUDIT_INDEX_NOT_READY", `The chain changed while it was read (block ${n}); try again shortly.`);
+    }
+    return blocks;
+  }
+
+  /**
+   * Step 3: the audit's own tables — what history, journal and exports show besides the idx_* rows — against the
+   * rows the chain gives: per operation (its OperationRecorded log) its transaction, log index, block, the block's
+   * time, the transaction's sender and the ledger call's calldata; per event its operation, block, block time, entry
+   * type, event name, account, member and tax flag, derived as {@link AuditIndex} derives them.
+   */
+  private compareAuditTables(
+    expected: Database,
+    attribution: ChainAttribution,
+    blocks: Map<number, BlockWithInputs>,
+    calldataHashes: Map<number, string>,
+    divergences: Divergence[],
+  ): number {
+    const ledger = this.chain.ledgerAddress.toLowerCase();
+    const memberOf = expected.db.prepare("SELECT member FROM idx_accounts WHERE account_id = ?");
+    const members = new Map<string, string | null>();
+    const txOf = new Map<string, BlockWithInputs["transactions"][number]>();
+    for (const b of blocks.values()) for (const t of b.transactions) txOf.set(t.hash, t);
+
+    const chainOps = new Map<number, Row & { selector: string; dataHash: string; input: string | null; to: string | null }>();
+    const chainEntries = new Map<string, Row>();
+    for (const log of attribution.logs) {
+      const blockTime = blocks.get(log.blockNumber)?.timestamp ?? null;
+      if (log.name === "OperationRecorded") {
+        const sequence = Number(log.args.sequence);
+        const tx = txOf.get(log.txHash);
+        chainOps.set(sequence, {
+          sequence, tx_hash: log.txHash, log_index: log.logIndex, block_number: log.blockNumber, block_time: blockTime, sender: tx?.from ?? null,
+          selector: String(log.args.selector).toLowerCase(), dataHash: String(log.args.dataHash).toLowerCase(), input: tx?.input ?? null, to: tx?.to ?? null,
+        });
+        continue;
+      }
+      const sequence = attribution.byLog.get(`${log.txHash}:${log.logIndex}`);
+      if (sequence === undefined) continue;
+      const meaning = EVENT_MEANINGS[log.name];
+      const accountId = meaning?.account ? String(log.args[meaning.account]).toLowerCase() : null;
+      let member = meaning?.member ? String(log.args[meaning.member]).toLowerCase() : null;
+      if (!member && accountId) {
+        if (!members.has(accountId)) members.set(accountId, (memberOf.get(accountId) as { member: string } | undefined)?.member ?? null);
+        member = members.get(accountId) ?? null;
+      }
+      const hasTax = log.name === "PayoutSettled" && BigInt(String(log.args.tax ?? "0")) > 0n ? 1 : 0;
+      chainEntries.set(`${log.txHash}:${log.logIndex}`, {
+        tx_hash: log.txHash, log_index: log.logIndex, sequence, block_number: log.blockNumber, block_time: blockTime,
+        type: meaning?.type ?? "parameter", event: log.name, account_id: accountId, member, has_tax: hasTax,
       });
     }
-    return rows.length;
+
+    let compared = 0;
+    const operations = this.db.prepare("SELECT * FROM audit_operations ORDER BY sequence").all() as Row[];
+    for (const row of operations) {
+      compared++;
+      const sequence = Number(row.sequence);
+      const key = `sequence=${sequence}`;
+      const chainRow = chainOps.get(sequence);
+      if (!chainRow) {
+        divergences.push({ sequence, how: "extra", table: "audit_operations", key });
+        continue;
+      }
+      chainOps.delete(sequence);
+      // The calldata the chain gives: for a direct call to the ledger its input (whose hash step 1 took already).
+      const indexCalldata = str(row.calldata);
+      const input = chainRow.input?.toLowerCase() ?? null;
+      const direct = input !== null && chainRow.to === ledger && indexCalldata === input && calldataHashes.get(sequence) === chainRow.dataHash;
+      chainRow.calldata = direct ? input : chainRow.input === null ? null : extractCalldata(chainRow.input, chainRow.to, ledger, chainRow.selector, chainRow.dataHash);
+      for (const column of AUDIT_OPERATION_COLUMNS) {
+        if (str(row[column]) === str(chainRow[column])) continue;
+        divergences.push({ sequence, how: "altered", table: "audit_operations", key, field: column, indexValue: str(row[column]), chainValue: str(chainRow[column]) });
+      }
+    }
+    for (const [sequence] of chainOps) divergences.push({ sequence, how: "missing", table: "audit_operations", key: `sequence=${sequence}` });
+
+    const entries = this.db.prepare("SELECT * FROM audit_entries").all() as Row[];
+    for (const row of entries) {
+      compared++;
+      const id = `${str(row.tx_hash)}:${str(row.log_index)}`;
+      const key = `tx_hash=${str(row.tx_hash)}, log_index=${str(row.log_index)}`;
+      const chainRow = chainEntries.get(id);
+      if (!chainRow) {
+        divergences.push({ sequence: row.sequence === null ? null : Number(row.sequence), how: "extra", table: "audit_entries", key });
+        continue;
+      }
+      chainEntries.delete(id);
+      for (const column of AUDIT_ENTRY_COLUMNS) {
+        if (str(row[column]) === str(chainRow[column])) continue;
+        divergences.push({ sequence: Number(chainRow.sequence), how: "altered", table: "audit_entries", key, field: column, indexValue: str(row[column]), chainValue: str(chainRow[column]) });
+      }
+    }
+    for (const row of chainEntries.values()) {
+      divergences.push({ sequence: Number(row.sequence), how: "missing", table: "audit_entries", key: `tx_hash=${str(row.tx_hash)}, log_index=${str(row.log_index)}` });
+    }
+    return compared;
   }
 }
