@@ -59,13 +59,13 @@ export interface VerificationResult {
   divergences: Divergence[];
   divergenceCount: number;
   durationMs: number;
-  /** Where the time went: reading the chain (logs, then the blocks holding them), rebuilding the index from its logs, steps 1, 2 and 3. */
-  phasesMs: { sync: number; chainState: number; chainLogs: number; chainBlocks: number; rebuild: number; operations: number; tables: number; auditTables: number };
+  /** Where the time went: reading the chain (its logs and the blocks holding them), rebuilding the index from its logs, steps 1, 2 and 3. */
+  phasesMs: { sync: number; chainState: number; chainLogs: number; rebuild: number; operations: number; tables: number; auditTables: number };
 }
 
 export const MAX_REPORTED = 50;
 const LOG_RANGE_BLOCKS = 5000;
-/** Blocks per JSON-RPC batch request, and batch requests in flight. */
+/** Blocks per JSON-RPC batch request, and batch requests in flight per log range. */
 const BLOCK_BATCH = 20;
 const BLOCK_BATCH_CONCURRENCY = 4;
 
@@ -144,7 +144,8 @@ export class LedgerVerifier {
     const synced = Date.now();
     let chainState = await this.chain.auditState(block);
     const stated = Date.now();
-    const logs = await this.chainLogs(this.chain.deploymentBlock, block);
+    const blocks = new Map<number, BlockWithInputs>();
+    const logs = await this.chainLogs(this.chain.deploymentBlock, block, blocks);
     const logged = Date.now();
     // The listener may index further while we read the chain: follow it until the checkpoint stands still, then
     // compare synchronously (nothing else runs on this thread until the comparison ends).
@@ -154,12 +155,11 @@ export class LedgerVerifier {
       if (now === block) break;
       if (now < block) throw new AppError("AUDIT_INDEX_NOT_READY", "The event index is re-indexing after a chain rewind; try again shortly.");
       chainState = await this.chain.auditState(now);
-      logs.push(...(await this.chainLogs(block + 1, now)));
+      for (const log of await this.chainLogs(block + 1, now, blocks)) logs.push(log);
       block = now;
     }
 
-    const followed = Date.now();
-    const blocks = await this.chainBlocks(logs);
+    this.checkBlocks(logs, blocks);
     const fetched = Date.now();
     const expected = new Database(":memory:");
     try {
@@ -190,7 +190,7 @@ export class LedgerVerifier {
         divergenceCount: divergences.length,
         durationMs: Date.now() - started,
         phasesMs: {
-          sync: synced - started + (followed - logged), chainState: stated - synced, chainLogs: logged - stated, chainBlocks: fetched - followed,
+          sync: synced - started + (fetched - logged), chainState: stated - synced, chainLogs: logged - stated,
           rebuild: rebuilt - fetched, operations: checked - rebuilt, tables: compared - checked, auditTables: audited - compared,
         },
       };
@@ -201,7 +201,11 @@ export class LedgerVerifier {
     }
   }
 
-  private async chainLogs(fromBlock: number, toBlock: number): Promise<RawLog[]> {
+  /**
+   * The ledger's logs in [fromBlock, toBlock], in chain order; the blocks holding them (with their transactions: block
+   * times, senders, calldata) are put in `blocks`, each range's fetched as soon as its logs arrive.
+   */
+  private async chainLogs(fromBlock: number, toBlock: number, blocks: Map<number, BlockWithInputs>): Promise<RawLog[]> {
     const ranges: [number, number][] = [];
     for (let from = fromBlock; from <= toBlock; from += LOG_RANGE_BLOCKS) ranges.push([from, Math.min(toBlock, from + LOG_RANGE_BLOCKS - 1)]);
     // Several requests in parallel, even over few (full) blocks: the node answers them concurrently.
@@ -210,7 +214,16 @@ export class LedgerVerifier {
       const step = Math.ceil((toBlock - fromBlock + 1) / 8);
       for (let from = fromBlock; from <= toBlock; from += step) ranges.push([from, Math.min(toBlock, from + step - 1)]);
     }
-    const parts = await mapWithConcurrency(ranges, 4, ([from, to]) => this.chain.ledgerLogs(from, to));
+    const parts = await mapWithConcurrency(ranges, 4, async ([from, to]) => {
+      const logs = await this.chain.ledgerLogs(from, to);
+      const numbers = [...new Set(logs.map((l) => l.blockNumber))];
+      const batches: number[][] = [];
+      for (let i = 0; i < numbers.length; i += BLOCK_BATCH) batches.push(numbers.slice(i, i + BLOCK_BATCH));
+      for (const batch of await mapWithConcurrency(batches, BLOCK_BATCH_CONCURRENCY, (b) => this.chain.blocksWithInputs(b))) {
+        for (const b of batch) if (b) blocks.set(b.number, b);
+      }
+      return logs;
+    });
     return parts.flat();
   }
 
@@ -364,22 +377,16 @@ export class LedgerVerifier {
     return compared;
   }
 
-  /** The blocks holding the ledger's logs, with their transactions (for block times, senders and calldata). */
-  private async chainBlocks(logs: RawLog[]): Promise<Map<number, BlockWithInputs>> {
-    const hashes = new Map<number, string>();
-    for (const log of logs) hashes.set(log.blockNumber, log.blockHash.toLowerCase());
-    const numbers = [...hashes.keys()];
-    const batches: number[][] = [];
-    for (let i = 0; i < numbers.length; i += BLOCK_BATCH) batches.push(numbers.slice(i, i + BLOCK_BATCH));
-    const blocks = new Map<number, BlockWithInputs>();
-    for (const batch of await mapWithConcurrency(batches, BLOCK_BATCH_CONCURRENCY, (b) => this.chain.blocksWithInputs(b))) {
-      for (const b of batch) if (b) blocks.set(b.number, b);
+  /** Every log's block was read, and is the block the log names: otherwise the chain moved while it was read. */
+  private checkBlocks(logs: RawLog[], blocks: Map<number, BlockWithInputs>): void {
+    let previous = -1;
+    for (const log of logs) {
+      if (log.blockNumber === previous) continue;
+      previous = log.blockNumber;
+      if (blocks.get(log.blockNumber)?.hash !== log.blockHash.toLowerCase()) {
+        throw new AppError("AUDIT_INDEX_NOT_READY", `The chain changed while it was read (block ${log.blockNumber}); try again shortly.`);
+      }
     }
-    for (const [n, hash] of hashes) {
-      // The node's logs and its blocks must be of one chain: otherwise it rewound while we read it.
-      if (blocks.get(n)?.hash !== hash) throw new AppError("AUDIT_INDEX_NOT_READY", `The chain changed while it was read (block ${n}); try again shortly.`);
-    }
-    return blocks;
   }
 
   /**
@@ -448,7 +455,7 @@ export class LedgerVerifier {
       const direct = input !== null && chainRow.to === ledger && indexCalldata === input && calldataHashes.get(sequence) === chainRow.dataHash;
       chainRow.calldata = direct ? input : chainRow.input === null ? null : extractCalldata(chainRow.input, chainRow.to, ledger, chainRow.selector, chainRow.dataHash);
       for (const column of AUDIT_OPERATION_COLUMNS) {
-        if (str(row[column]) === str(chainRow[column])) continue;
+        if (row[column] === chainRow[column] || str(row[column]) === str(chainRow[column])) continue;
         divergences.push({ sequence, how: "altered", table: "audit_operations", key, field: column, indexValue: str(row[column]), chainValue: str(chainRow[column]) });
       }
     }
@@ -466,7 +473,7 @@ export class LedgerVerifier {
       }
       chainEntries.delete(id);
       for (const column of AUDIT_ENTRY_COLUMNS) {
-        if (str(row[column]) === str(chainRow[column])) continue;
+        if (row[column] === chainRow[column] || str(row[column]) === str(chainRow[column])) continue;
         divergences.push({ sequence: Number(chainRow.sequence), how: "altered", table: "audit_entries", key, field: column, indexValue: str(row[column]), chainValue: str(chainRow[column]) });
       }
     }
