@@ -336,7 +336,11 @@ export class LedgerVerifier {
       const names = columns.map((c) => c.name);
       const blockColumn = names.includes("block_number") ? "block_number" : names.includes("opened_block") ? "opened_block" : null;
       const where = blockColumn ? ` WHERE ${blockColumn} <= ${Number(block)}` : "";
-      const keyOf = (row: Row) => keyColumns.map((k) => `${k}=${str(row[k])}`).join(", ");
+      const [k1, k2] = keyColumns;
+      const keyOf =
+        keyColumns.length === 1 ? (row: Row) => `${k1}=${str(row[k1!])}`
+        : keyColumns.length === 2 ? (row: Row) => `${k1}=${str(row[k1!])}, ${k2}=${str(row[k2!])}`
+        : (row: Row) => keyColumns.map((k) => `${k}=${str(row[k])}`).join(", ");
       const chainRows = new Map<string, Row>();
       const rebuilt = table === "idx_events" ? attribution.events : (expected.db.prepare(`SELECT * FROM ${table}${where}`).all() as Row[]);
       for (const row of rebuilt) chainRows.set(keyOf(row), row);
@@ -368,7 +372,7 @@ export class LedgerVerifier {
         }
         chainRows.delete(key);
         for (const column of names) {
-          if (str(row[column]) === str(chainRow[column])) continue;
+          if (row[column] === chainRow[column] || str(row[column]) === str(chainRow[column])) continue;
           divergences.push({ sequence: sequenceOf(chainRow, column), how: "altered", table, key, field: column, indexValue: str(row[column]), chainValue: str(chainRow[column]) });
         }
       }
