@@ -7,6 +7,9 @@
  * 2. Rebuilds the event index from the chain node's own logs (the same handlers the listener uses, into an
  *    in-memory database) and compares every indexed row — accounts, contributions, returns, eligibility, payout
  *    plans, payouts and their status, settlement runs, operations, raw events — with the rebuilt one.
+ * 3. Derives from the same logs and the blocks holding them (block times, transactions' senders and input) the rows
+ *    the audit's own tables should hold, and compares every row and column of `audit_operations` and `audit_entries`
+ *    (what history, journal and exports show besides the idx_* rows) with them.
  *
  * Each difference is named by the ledger operation it belongs to (the OperationRecorded that closes the log's
  * group in its transaction) and how it differs: `missing` (the chain has it, the index does not), `altered` (both
