@@ -31,6 +31,8 @@ export interface AuditChain {
   readonly deploymentBlock: number;
   headBlock(): Promise<number>;
   blockWithInputs(blockNumber: number): Promise<BlockWithInputs | null>;
+  /** Several blocks with their transactions' input in one JSON-RPC batch request, in the order asked (null: no such block). */
+  blocksWithInputs(blockNumbers: readonly number[]): Promise<(BlockWithInputs | null)[]>;
   /** The ledger's logs in [fromBlock, toBlock], in chain order. */
   ledgerLogs(fromBlock: number, toBlock: number): Promise<RawLog[]>;
   /** `auditState()` as of a block (default: latest). */
@@ -46,6 +48,18 @@ export interface AuditChain {
 }
 
 const hex = (n: number) => "0x" + n.toString(16);
+
+type RpcBlock = { number: string; hash: string; timestamp: string; transactions: { hash: string; from: string; to: string | null; input: string }[] };
+
+function toBlockWithInputs(block: RpcBlock | null): BlockWithInputs | null {
+  if (!block) return null;
+  return {
+    number: Number(block.number),
+    hash: block.hash.toLowerCase(),
+    timestamp: Number(block.timestamp),
+    transactions: block.transactions.map((t) => ({ hash: t.hash.toLowerCase(), from: t.from.toLowerCase(), to: t.to ? t.to.toLowerCase() : null, input: t.input })),
+  };
+}
 
 export function createAuditChain(provider: JsonRpcProvider, o: { chainId: number; ledgerAddress: string; deploymentBlock: number }): AuditChain {
   const auditStateData = ledgerInterface.encodeFunctionData("auditState", []);
@@ -70,16 +84,25 @@ export function createAuditChain(provider: JsonRpcProvider, o: { chainId: number
     deploymentBlock: o.deploymentBlock,
     headBlock: () => provider.getBlockNumber(),
     async blockWithInputs(blockNumber) {
-      const block = (await bulk("eth_getBlockByNumber", [hex(blockNumber), true])) as {
-        number: string; hash: string; timestamp: string; transactions: { hash: string; from: string; to: string | null; input: string }[];
-      } | null;
-      if (!block) return null;
-      return {
-        number: Number(block.number),
-        hash: block.hash,
-        timestamp: Number(block.timestamp),
-        transactions: block.transactions.map((t) => ({ hash: t.hash.toLowerCase(), from: t.from.toLowerCase(), to: t.to ? t.to.toLowerCase() : null, input: t.input })),
-      };
+      return toBlockWithInputs(await bulk<RpcBlock | null>("eth_getBlockByNumber", [hex(blockNumber), true]));
+    },
+    async blocksWithInputs(blockNumbers) {
+      if (blockNumbers.length === 0) return [];
+      const first = requestId + 1;
+      requestId += blockNumbers.length;
+      const res = await fetch(connection.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...connection.headers },
+        body: JSON.stringify(blockNumbers.map((n, i) => ({ jsonrpc: "2.0", id: first + i, method: "eth_getBlockByNumber", params: [hex(n), true] }))),
+      });
+      if (!res.ok) throw Object.assign(new Error(`eth_getBlockByNumber (batch): HTTP ${res.status}`), { code: "SERVER_ERROR" });
+      const answers = (await res.json()) as { id: number; result?: RpcBlock | null; error?: { code: number; message: string } }[];
+      const byId = new Map<number, RpcBlock | null>();
+      for (const answer of Array.isArray(answers) ? answers : [answers]) {
+        if (answer.error) throw Object.assign(new Error(`eth_getBlockByNumber: ${answer.error.message}`), { code: "SERVER_ERROR" });
+        byId.set(answer.id, answer.result ?? null);
+      }
+      return blockNumbers.map((_, i) => toBlockWithInputs(byId.get(first + i) ?? null));
     },
     async ledgerLogs(fromBlock, toBlock) {
       const logs = (await bulk("eth_getLogs", [{ address: o.ledgerAddress, fromBlock: hex(fromBlock), toBlock: hex(toBlock) }])) as {

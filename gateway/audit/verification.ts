@@ -7,6 +7,9 @@
  * 2. Rebuilds the event index from the chain node's own logs (the same handlers the listener uses, into an
  *    in-memory database) and compares every indexed row — accounts, contributions, returns, eligibility, payout
  *    plans, payouts and their status, settlement runs, operations, raw events — with the rebuilt one.
+ * 3. Derives from the same logs and the blocks holding them (block times, transactions' senders and input) the rows
+ *    the audit's own tables should hold, and compares every row and column of `audit_operations` and `audit_entries`
+ *    (what history, journal and exports show besides the idx_* rows) with them.
  *
  * Each difference is named by the ledger operation it belongs to (the OperationRecorded that closes the log's
  * group in its transaction) and how it differs: `missing` (the chain has it, the index does not), `altered` (both
@@ -21,10 +24,10 @@ import { EVENT_HANDLERS } from "../events/handlers.js";
 import { AppError } from "../errors.js";
 import type { Caller } from "../services/context.js";
 import { mapWithConcurrency, type AuditIndex } from "./auditIndex.js";
-import type { AuditChain, RawLog } from "./chain.js";
+import type { AuditChain, BlockWithInputs, RawLog } from "./chain.js";
 import { decodeLedgerLog } from "./logDecoder.js";
-import { shanghaiIso } from "./entries.js";
-import { dataHashOf, nextRunningHash, ZERO_HASH } from "./runningHash.js";
+import { EVENT_MEANINGS, shanghaiIso } from "./entries.js";
+import { dataHashOf, extractCalldata, nextRunningHash, ZERO_HASH } from "./runningHash.js";
 
 export type DivergenceKind = "missing" | "altered" | "extra";
 
@@ -59,18 +62,35 @@ export interface VerificationResult {
   divergences: Divergence[];
   divergenceCount: number;
   durationMs: number;
-  /** Where the time went: reading the chain, rebuilding the index from its logs, step 1, step 2. */
-  phasesMs: { sync: number; chainState: number; chainLogs: number; rebuild: number; operations: number; tables: number };
+  /** Where the time went: reading the chain (its logs and the blocks holding them), rebuilding the index from its logs, steps 1, 2 and 3. */
+  phasesMs: { sync: number; chainState: number; chainLogs: number; rebuild: number; operations: number; tables: number; auditTables: number };
 }
 
 export const MAX_REPORTED = 50;
 const LOG_RANGE_BLOCKS = 5000;
+/** Blocks per JSON-RPC batch request, and batch requests in flight per log range. */
+const BLOCK_BATCH = 20;
+const BLOCK_BATCH_CONCURRENCY = 4;
+
+/** The audit tables' columns the history, journal and exports show, compared with the values the chain gives. */
+const AUDIT_OPERATION_COLUMNS = ["sequence", "tx_hash", "log_index", "block_number", "block_time", "sender", "calldata"] as const;
+const AUDIT_ENTRY_COLUMNS = ["tx_hash", "log_index", "sequence", "block_number", "block_time", "type", "event", "account_id", "member", "has_tax"] as const;
 
 type Row = Record<string, unknown>;
+
+/** A decoded ledger log, kept for deriving the audit tables' rows. */
+interface ChainLog {
+  txHash: string;
+  logIndex: number;
+  blockNumber: number;
+  name: string;
+  args: Record<string, unknown>;
+}
 
 interface ChainAttribution {
   /** The idx_events rows the chain's logs give (kept out of SQLite: it is the largest table). */
   events: Row[];
+  logs: ChainLog[];
   byLog: Map<string, number>;
   byTx: Map<string, number>;
   lastStatusChange: Map<string, number>;
@@ -127,7 +147,8 @@ export class LedgerVerifier {
     const synced = Date.now();
     let chainState = await this.chain.auditState(block);
     const stated = Date.now();
-    const logs = await this.chainLogs(this.chain.deploymentBlock, block);
+    const blocks = new Map<number, BlockWithInputs>();
+    const logs = await this.chainLogs(this.chain.deploymentBlock, block, blocks);
     const logged = Date.now();
     // The listener may index further while we read the chain: follow it until the checkpoint stands still, then
     // compare synchronously (nothing else runs on this thread until the comparison ends).
@@ -137,10 +158,11 @@ export class LedgerVerifier {
       if (now === block) break;
       if (now < block) throw new AppError("AUDIT_INDEX_NOT_READY", "The event index is re-indexing after a chain rewind; try again shortly.");
       chainState = await this.chain.auditState(now);
-      logs.push(...(await this.chainLogs(block + 1, now)));
+      for (const log of await this.chainLogs(block + 1, now, blocks)) logs.push(log);
       block = now;
     }
 
+    this.checkBlocks(logs, blocks);
     const fetched = Date.now();
     const expected = new Database(":memory:");
     try {
@@ -150,8 +172,9 @@ export class LedgerVerifier {
       const ops = this.checkOperations(block, chainState, expected, divergences);
       const checked = Date.now();
       const rows = this.compareTables(expected, block, attribution, divergences);
-      const auditRows = this.compareAuditLinks(block, attribution, divergences);
       const compared = Date.now();
+      const auditRows = this.compareAuditTables(expected, attribution, blocks, ops.calldataHashes, divergences);
+      const audited = Date.now();
       if (ops.count === chainState.operationCount && ops.runningHash !== chainState.runningHash && divergences.length === 0) {
         divergences.push({ sequence: chainState.operationCount, how: "altered", table: "idx_ledger_operations", key: `sequence=${chainState.operationCount}`, field: "runningHash", indexValue: ops.runningHash, chainValue: chainState.runningHash });
       }
@@ -171,7 +194,7 @@ export class LedgerVerifier {
         durationMs: Date.now() - started,
         phasesMs: {
           sync: synced - started + (fetched - logged), chainState: stated - synced, chainLogs: logged - stated,
-          rebuild: rebuilt - fetched, operations: checked - rebuilt, tables: compared - checked,
+          rebuild: rebuilt - fetched, operations: checked - rebuilt, tables: compared - checked, auditTables: audited - compared,
         },
       };
       this.db.prepare("INSERT INTO audit_verifications (verified_at, ok, result_json) VALUES (?, ?, ?)").run(new Date().toISOString(), result.ok ? 1 : 0, JSON.stringify(result));
@@ -181,7 +204,11 @@ export class LedgerVerifier {
     }
   }
 
-  private async chainLogs(fromBlock: number, toBlock: number): Promise<RawLog[]> {
+  /**
+   * The ledger's logs in [fromBlock, toBlock], in chain order; the blocks holding them (with their transactions: block
+   * times, senders, calldata) are put in `blocks`, each range's fetched as soon as its logs arrive.
+   */
+  private async chainLogs(fromBlock: number, toBlock: number, blocks: Map<number, BlockWithInputs>): Promise<RawLog[]> {
     const ranges: [number, number][] = [];
     for (let from = fromBlock; from <= toBlock; from += LOG_RANGE_BLOCKS) ranges.push([from, Math.min(toBlock, from + LOG_RANGE_BLOCKS - 1)]);
     // Several requests in parallel, even over few (full) blocks: the node answers them concurrently.
@@ -190,14 +217,23 @@ export class LedgerVerifier {
       const step = Math.ceil((toBlock - fromBlock + 1) / 8);
       for (let from = fromBlock; from <= toBlock; from += step) ranges.push([from, Math.min(toBlock, from + step - 1)]);
     }
-    const parts = await mapWithConcurrency(ranges, 4, ([from, to]) => this.chain.ledgerLogs(from, to));
+    const parts = await mapWithConcurrency(ranges, 4, async ([from, to]) => {
+      const logs = await this.chain.ledgerLogs(from, to);
+      const numbers = [...new Set(logs.map((l) => l.blockNumber))];
+      const batches: number[][] = [];
+      for (let i = 0; i < numbers.length; i += BLOCK_BATCH) batches.push(numbers.slice(i, i + BLOCK_BATCH));
+      for (const batch of await mapWithConcurrency(batches, BLOCK_BATCH_CONCURRENCY, (b) => this.chain.blocksWithInputs(b))) {
+        for (const b of batch) if (b) blocks.set(b.number, b);
+      }
+      return logs;
+    });
     return parts.flat();
   }
 
   /** The index as the chain's logs make it, built by the listener's own handlers; and which operation each log belongs to. */
   private rebuild(expected: Database, logs: RawLog[]): ChainAttribution {
     const repo = new EventIndexRepository(withStatementCache(expected));
-    const attribution: ChainAttribution = { events: [], byLog: new Map(), byTx: new Map(), lastStatusChange: new Map(), payoutResult: new Map() };
+    const attribution: ChainAttribution = { events: [], logs: [], byLog: new Map(), byTx: new Map(), lastStatusChange: new Map(), payoutResult: new Map() };
     let pending: { key: string; name: string; args: Record<string, unknown> }[] = [];
     let pendingTx = "";
     let lastInTx: number | undefined;
@@ -217,6 +253,7 @@ export class LedgerVerifier {
         const args = parsed.args;
         // The listener's own steps: the raw event row, then the event's handler.
         attribution.events.push({ block_number: at.blockNumber, block_hash: at.blockHash, tx_hash: at.txHash, log_index: at.logIndex, name: parsed.name, args_json: toJson(args) });
+        attribution.logs.push({ txHash: at.txHash, logIndex: at.logIndex, blockNumber: at.blockNumber, name: parsed.name, args });
         EVENT_HANDLERS[parsed.name]?.(repo, at, parsed.result);
         if (pendingTx !== log.transactionHash) {
           // Events after a transaction's last OperationRecorded (e.g. OpenZeppelin's Initialized) belong to that operation.
@@ -253,6 +290,7 @@ export class LedgerVerifier {
     let previous = ZERO_HASH;
     let expectedSequence = 1;
     let checked = 0;
+    const calldataHashes = new Map<number, string>();
     for (const row of rows) {
       if (row.sequence > chainState.operationCount) {
         divergences.push({ sequence: row.sequence, how: "extra", table: "idx_ledger_operations", key: `sequence=${row.sequence}`, indexValue: row.running_hash, chainValue: null });
@@ -269,6 +307,7 @@ export class LedgerVerifier {
       checked++;
       const calldataHash = row.calldata ? dataHashOf(row.calldata) : null;
       if (row.calldata && calldataHash) {
+        calldataHashes.set(row.sequence, calldataHash);
         const dataHash = calldataHash;
         if (dataHash !== row.data_hash.toLowerCase()) {
           divergences.push({ sequence: row.sequence, how: "altered", table: "idx_ledger_operations", key: `sequence=${row.sequence}`, field: "data_hash", indexValue: row.data_hash, chainValue: dataHash });
@@ -287,7 +326,7 @@ export class LedgerVerifier {
       divergences.push({ sequence: missing, how: "missing", table: "idx_ledger_operations", key: `sequence=${missing}`, indexValue: null, chainValue: str((chainRunning.get(missing) as { running_hash: string } | undefined)?.running_hash) });
     }
     const count = rows.filter((r) => r.sequence <= chainState.operationCount).length;
-    return { runningHash: previous, count, checked };
+    return { runningHash: previous, count, checked, calldataHashes };
   }
 
   /** Step 2: every indexed row against the row the chain's logs give. Returns the rows compared. */
@@ -300,7 +339,11 @@ export class LedgerVerifier {
       const names = columns.map((c) => c.name);
       const blockColumn = names.includes("block_number") ? "block_number" : names.includes("opened_block") ? "opened_block" : null;
       const where = blockColumn ? ` WHERE ${blockColumn} <= ${Number(block)}` : "";
-      const keyOf = (row: Row) => keyColumns.map((k) => `${k}=${str(row[k])}`).join(", ");
+      const [k1, k2] = keyColumns;
+      const keyOf =
+        keyColumns.length === 1 ? (row: Row) => `${k1}=${str(row[k1!])}`
+        : keyColumns.length === 2 ? (row: Row) => `${k1}=${str(row[k1!])}, ${k2}=${str(row[k2!])}`
+        : (row: Row) => keyColumns.map((k) => `${k}=${str(row[k])}`).join(", ");
       const chainRows = new Map<string, Row>();
       const rebuilt = table === "idx_events" ? attribution.events : (expected.db.prepare(`SELECT * FROM ${table}${where}`).all() as Row[]);
       for (const row of rebuilt) chainRows.set(keyOf(row), row);
@@ -332,7 +375,7 @@ export class LedgerVerifier {
         }
         chainRows.delete(key);
         for (const column of names) {
-          if (str(row[column]) === str(chainRow[column])) continue;
+          if (row[column] === chainRow[column] || str(row[column]) === str(chainRow[column])) continue;
           divergences.push({ sequence: sequenceOf(chainRow, column), how: "altered", table, key, field: column, indexValue: str(row[column]), chainValue: str(chainRow[column]) });
         }
       }
@@ -341,17 +384,109 @@ export class LedgerVerifier {
     return compared;
   }
 
-  /** The audit's own links: each entry's operation, each operation's transaction. */
-  private compareAuditLinks(block: number, attribution: ChainAttribution, divergences: Divergence[]): number {
-    const rows = this.db.prepare("SELECT tx_hash, log_index, sequence FROM audit_entries WHERE block_number <= ?").all(block) as { tx_hash: string; log_index: number; sequence: number }[];
-    for (const row of rows) {
-      const chainSequence = attribution.byLog.get(`${row.tx_hash}:${row.log_index}`);
-      if (chainSequence === row.sequence) continue;
-      divergences.push({
-        sequence: chainSequence ?? row.sequence, how: chainSequence === undefined ? "extra" : "altered", table: "audit_entries",
-        key: `tx_hash=${row.tx_hash}, log_index=${row.log_index}`, field: "sequence", indexValue: String(row.sequence), chainValue: str(chainSequence),
+  /** Every log's block was read, and is the block the log names: otherwise the chain moved while it was read. */
+  private checkBlocks(logs: RawLog[], blocks: Map<number, BlockWithInputs>): void {
+    let previous = -1;
+    for (const log of logs) {
+      if (log.blockNumber === previous) continue;
+      previous = log.blockNumber;
+      if (blocks.get(log.blockNumber)?.hash !== log.blockHash.toLowerCase()) {
+        throw new AppError("AUDIT_INDEX_NOT_READY", `The chain changed while it was read (block ${log.blockNumber}); try again shortly.`);
+      }
+    }
+  }
+
+  /**
+   * Step 3: the audit's own tables — what history, journal and exports show besides the idx_* rows — against the
+   * rows the chain gives: per operation (its OperationRecorded log) its transaction, log index, block, the block's
+   * time, the transaction's sender and the ledger call's calldata; per event its operation, block, block time, entry
+   * type, event name, account, member and tax flag, derived as {@link AuditIndex} derives them.
+   */
+  private compareAuditTables(
+    expected: Database,
+    attribution: ChainAttribution,
+    blocks: Map<number, BlockWithInputs>,
+    calldataHashes: Map<number, string>,
+    divergences: Divergence[],
+  ): number {
+    const ledger = this.chain.ledgerAddress.toLowerCase();
+    const memberOf = expected.db.prepare("SELECT member FROM idx_accounts WHERE account_id = ?");
+    const members = new Map<string, string | null>();
+    const txOf = new Map<string, BlockWithInputs["transactions"][number]>();
+    for (const b of blocks.values()) for (const t of b.transactions) txOf.set(t.hash, t);
+
+    const chainOps = new Map<number, Row & { selector: string; dataHash: string; input: string | null; to: string | null }>();
+    const chainEntries = new Map<string, Row>();
+    for (const log of attribution.logs) {
+      const blockTime = blocks.get(log.blockNumber)?.timestamp ?? null;
+      if (log.name === "OperationRecorded") {
+        const sequence = Number(log.args.sequence);
+        const tx = txOf.get(log.txHash);
+        chainOps.set(sequence, {
+          sequence, tx_hash: log.txHash, log_index: log.logIndex, block_number: log.blockNumber, block_time: blockTime, sender: tx?.from ?? null,
+          selector: String(log.args.selector).toLowerCase(), dataHash: String(log.args.dataHash).toLowerCase(), input: tx?.input ?? null, to: tx?.to ?? null,
+        });
+        continue;
+      }
+      const sequence = attribution.byLog.get(`${log.txHash}:${log.logIndex}`);
+      if (sequence === undefined) continue;
+      const meaning = EVENT_MEANINGS[log.name];
+      const accountId = meaning?.account ? String(log.args[meaning.account]).toLowerCase() : null;
+      let member = meaning?.member ? String(log.args[meaning.member]).toLowerCase() : null;
+      if (!member && accountId) {
+        if (!members.has(accountId)) members.set(accountId, (memberOf.get(accountId) as { member: string } | undefined)?.member ?? null);
+        member = members.get(accountId) ?? null;
+      }
+      const hasTax = log.name === "PayoutSettled" && BigInt(String(log.args.tax ?? "0")) > 0n ? 1 : 0;
+      chainEntries.set(`${log.txHash}:${log.logIndex}`, {
+        tx_hash: log.txHash, log_index: log.logIndex, sequence, block_number: log.blockNumber, block_time: blockTime,
+        type: meaning?.type ?? "parameter", event: log.name, account_id: accountId, member, has_tax: hasTax,
       });
     }
-    return rows.length;
+
+    let compared = 0;
+    const operations = this.db.prepare("SELECT * FROM audit_operations ORDER BY sequence").all() as Row[];
+    for (const row of operations) {
+      compared++;
+      const sequence = Number(row.sequence);
+      const key = `sequence=${sequence}`;
+      const chainRow = chainOps.get(sequence);
+      if (!chainRow) {
+        divergences.push({ sequence, how: "extra", table: "audit_operations", key });
+        continue;
+      }
+      chainOps.delete(sequence);
+      // The calldata the chain gives: for a direct call to the ledger its input (whose hash step 1 took already).
+      const indexCalldata = str(row.calldata);
+      const input = chainRow.input?.toLowerCase() ?? null;
+      const direct = input !== null && chainRow.to === ledger && indexCalldata === input && calldataHashes.get(sequence) === chainRow.dataHash;
+      chainRow.calldata = direct ? input : chainRow.input === null ? null : extractCalldata(chainRow.input, chainRow.to, ledger, chainRow.selector, chainRow.dataHash);
+      for (const column of AUDIT_OPERATION_COLUMNS) {
+        if (row[column] === chainRow[column] || str(row[column]) === str(chainRow[column])) continue;
+        divergences.push({ sequence, how: "altered", table: "audit_operations", key, field: column, indexValue: str(row[column]), chainValue: str(chainRow[column]) });
+      }
+    }
+    for (const [sequence] of chainOps) divergences.push({ sequence, how: "missing", table: "audit_operations", key: `sequence=${sequence}` });
+
+    const entries = this.db.prepare("SELECT * FROM audit_entries").all() as Row[];
+    for (const row of entries) {
+      compared++;
+      const id = `${str(row.tx_hash)}:${str(row.log_index)}`;
+      const key = `tx_hash=${str(row.tx_hash)}, log_index=${str(row.log_index)}`;
+      const chainRow = chainEntries.get(id);
+      if (!chainRow) {
+        divergences.push({ sequence: row.sequence === null ? null : Number(row.sequence), how: "extra", table: "audit_entries", key });
+        continue;
+      }
+      chainEntries.delete(id);
+      for (const column of AUDIT_ENTRY_COLUMNS) {
+        if (row[column] === chainRow[column] || str(row[column]) === str(chainRow[column])) continue;
+        divergences.push({ sequence: Number(chainRow.sequence), how: "altered", table: "audit_entries", key, field: column, indexValue: str(row[column]), chainValue: str(chainRow[column]) });
+      }
+    }
+    for (const row of chainEntries.values()) {
+      divergences.push({ sequence: Number(row.sequence), how: "missing", table: "audit_entries", key: `tx_hash=${str(row.tx_hash)}, log_index=${str(row.log_index)}` });
+    }
+    return compared;
   }
 }

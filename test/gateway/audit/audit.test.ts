@@ -214,6 +214,131 @@ describe("audit trail API (issue 6)", function () {
       }
     });
 
+    describe("the audit tables history, journal and exports read from", () => {
+      type Found = { sequence: number | null; how: string; table: string; key: string; field?: string; indexValue?: string | null; chainValue?: string | null };
+      /** Tampers, verifies, restores; the verification must name exactly `expected`, and pass again once restored. */
+      const expectNamed = async (tamper: () => void, restore: () => void, expected: Found[]) => {
+        tamper();
+        try {
+          const { body } = await verify();
+          expect(body.ok).to.equal(false);
+          expect(body.divergences, JSON.stringify(body.divergences)).to.deep.equal(expected);
+          expect(body.divergenceCount).to.equal(expected.length);
+          expect(body.firstDivergence).to.deep.equal(expected[0]);
+        } finally {
+          restore();
+        }
+        expect((await verify()).body.ok).to.equal(true);
+      };
+      /** Account A's 2,500.50 contribution: its audit entry and its operation. */
+      const contribution = () => {
+        const c = db().prepare("SELECT tx_hash, log_index FROM idx_contributions WHERE amount = '250050'").get() as { tx_hash: string; log_index: number };
+        const entry = db().prepare("SELECT * FROM audit_entries WHERE tx_hash = ? AND log_index = ?").get(c.tx_hash, c.log_index) as Record<string, string | number | null>;
+        const operation = db().prepare("SELECT * FROM audit_operations WHERE sequence = ?").get(entry.sequence!) as Record<string, string | number | null>;
+        return { entry, operation, sequence: Number(entry.sequence), key: `tx_hash=${entry.tx_hash}, log_index=${entry.log_index}` };
+      };
+      const setEntry = (entry: Record<string, unknown>, column: string, value: unknown) =>
+        db().prepare(`UPDATE audit_entries SET ${column} = ? WHERE tx_hash = ? AND log_index = ?`).run(value as string, entry.tx_hash as string, entry.log_index as number);
+      const setOperation = (sequence: number, column: string, value: unknown) =>
+        db().prepare(`UPDATE audit_operations SET ${column} = ? WHERE sequence = ?`).run(value as string, sequence);
+      const insert = (table: string, row: Record<string, unknown>) => {
+        const columns = Object.keys(row);
+        db().prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).run(...(Object.values(row) as (string | number | null)[]));
+      };
+
+      it("names the operation whose audit entry was deleted (the contribution gone from history and export) as missing", async () => {
+        const { entry, sequence, key } = contribution();
+        await expectNamed(
+          () => {
+            db().prepare("DELETE FROM audit_entries WHERE tx_hash = ? AND log_index = ?").run(entry.tx_hash!, entry.log_index!);
+          },
+          () => insert("audit_entries", entry),
+          [{ sequence, how: "missing", table: "audit_entries", key }],
+        );
+      });
+
+      it("names the operation whose audit entry was moved to another account (shown in that account's history)", async () => {
+        const { entry, sequence, key } = contribution();
+        await expectNamed(
+          () => setEntry(entry, "account_id", seeded.accountB),
+          () => setEntry(entry, "account_id", entry.account_id),
+          [{ sequence, how: "altered", table: "audit_entries", key, field: "account_id", indexValue: seeded.accountB, chainValue: seeded.accountA }],
+        );
+      });
+
+      it("names the operation whose audit entry got another type, block time, event, member, block, operation or tax flag", async () => {
+        const { entry, sequence, key } = contribution();
+        const changes: [string, string | number][] = [
+          ["type", "return"],
+          ["block_time", Number(entry.block_time) - 86_400 * 400],
+          ["event", "ReturnCredited"],
+          ["member", seeded.pseudonymA.replace(/.$/, (c) => (c === "0" ? "1" : "0"))],
+          ["block_number", Number(entry.block_number) + 1],
+          ["sequence", sequence + 1],
+          ["has_tax", 1],
+        ];
+        for (const [field, value] of changes) {
+          await expectNamed(
+            () => setEntry(entry, field, value),
+            () => setEntry(entry, field, entry[field]),
+            [{ sequence, how: "altered", table: "audit_entries", key, field, indexValue: String(value), chainValue: String(entry[field]) }],
+          );
+        }
+      });
+
+      it("names an audit entry the chain never had as extra, at the operation it claims; one moved to another log index as extra and missing", async () => {
+        const { entry, sequence, key } = contribution();
+        const forgedKey = `tx_hash=${entry.tx_hash}, log_index=77`;
+        await expectNamed(
+          () => insert("audit_entries", { ...entry, log_index: 77, account_id: seeded.accountB }),
+          () => db().prepare("DELETE FROM audit_entries WHERE log_index = 77").run(),
+          [{ sequence, how: "extra", table: "audit_entries", key: forgedKey }],
+        );
+        await expectNamed(
+          () => setEntry(entry, "log_index", 77),
+          () => db().prepare("UPDATE audit_entries SET log_index = ? WHERE tx_hash = ? AND log_index = 77").run(entry.log_index!, entry.tx_hash!),
+          [{ sequence, how: "extra", table: "audit_entries", key: forgedKey }, { sequence, how: "missing", table: "audit_entries", key }],
+        );
+      });
+
+      it("names the operation whose journal sender, block time, transaction, log index, block or calldata was altered", async () => {
+        const { operation, sequence } = contribution();
+        const changes: [string, string | number | null][] = [
+          ["sender", "0x" + "0".repeat(37) + "bad"],
+          ["block_time", Number(operation.block_time) - 86_400 * 400],
+          ["tx_hash", "0x" + "ee".repeat(32)],
+          ["log_index", Number(operation.log_index) + 5],
+          ["block_number", Number(operation.block_number) - 1],
+          ["calldata", null],
+        ];
+        for (const [field, value] of changes) {
+          await expectNamed(
+            () => setOperation(sequence, field, value),
+            () => setOperation(sequence, field, operation[field]),
+            [{ sequence, how: "altered", table: "audit_operations", key: `sequence=${sequence}`, field, indexValue: value === null ? null : String(value), chainValue: String(operation[field]) }],
+          );
+        }
+        const journal = (await stack.api("auditor", "GET", `/v1/audit/journal?cursor=${Buffer.from(`${sequence - 1}:0`).toString("base64url")}&limit=1`)).body;
+        expect(journal.operations[0]).to.include({ sequence, sender: operation.sender, txHash: operation.tx_hash });
+      });
+
+      it("names a journal operation deleted as missing, and one the chain never had as extra", async () => {
+        const { operation, sequence } = contribution();
+        await expectNamed(
+          () => {
+            db().prepare("DELETE FROM audit_operations WHERE sequence = ?").run(sequence);
+          },
+          () => insert("audit_operations", operation),
+          [{ sequence, how: "missing", table: "audit_operations", key: `sequence=${sequence}` }],
+        );
+        await expectNamed(
+          () => insert("audit_operations", { ...operation, sequence: 0 }),
+          () => db().prepare("DELETE FROM audit_operations WHERE sequence = 0").run(),
+          [{ sequence: 0, how: "extra", table: "audit_operations", key: "sequence=0" }],
+        );
+      });
+    });
+
     it("keeps the last result for the console", async () => {
       const run = (await verify()).body;
       const { body } = await stack.api("auditor", "GET", "/v1/audit/verifications/latest");
