@@ -53,11 +53,14 @@ function residentId(i: number): string {
 }
 const cardOf = (i: number) => `62170${String(i).padStart(14, "0")}`;
 
+/** Yesterday in CST: the bookings must be in a year the ledger still takes, whenever the bench runs. */
+const BOOKING_DATE = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+
 function camt054(messageId: string, entries: string[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">
   <BkToCstmrDbtCdtNtfctn>
-    <GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>2026-12-02T18:00:00+08:00</CreDtTm></GrpHdr>
+    <GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>${BOOKING_DATE}T18:00:00+08:00</CreDtTm></GrpHdr>
     <Ntfctn>
       <Id>NTF-${messageId}</Id>
       <Acct><Id><Othr><Id>110012345000526001</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
@@ -71,7 +74,7 @@ ${entries.join("\n")}
 function creditEntry(ref: string, amountFen: bigint, remittance: string, debtorCard?: string): string {
   return `      <Ntry>
         <Amt Ccy="CNY">${yuan(amountFen)}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
-        <BookgDt><Dt>2026-12-02</Dt></BookgDt><AcctSvcrRef>${ref}</AcctSvcrRef>
+        <BookgDt><Dt>${BOOKING_DATE}</Dt></BookgDt><AcctSvcrRef>${ref}</AcctSvcrRef>
         <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>DMCT</SubFmlyCd></Fmly></Domn></BkTxCd>
         <NtryDtls><TxDtls>
           <Refs><AcctSvcrRef>${ref}T1</AcctSvcrRef><EndToEndId>E2E-${ref}</EndToEndId></Refs>

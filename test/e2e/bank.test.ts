@@ -32,7 +32,14 @@ let tagSequence = 0;
  */
 function fresh(xml: string): string {
   const tag = `${Date.now() % 100000}${++tagSequence}`;
-  return xml.replaceAll("CNB2026", `CNB${tag}`).replaceAll("E2E-2026", `E2E-${tag}`);
+  // Booked yesterday (CST), whatever day the test runs: the ledger takes the previous year's bookings only until
+  // 16 January, so the samples' own 2026 dates would be refused from then on.
+  const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+  return xml
+    .replaceAll("CNB2026", `CNB${tag}`)
+    .replaceAll("E2E-2026", `E2E-${tag}`)
+    .replace(/<BookgDt><Dt>[0-9-]{10}<\/Dt>/g, `<BookgDt><Dt>${yesterday}</Dt>`)
+    .replace(/<BookgDt><DtTm>[0-9-]{10}T/g, `<BookgDt><DtTm>${yesterday}T`);
 }
 
 describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
