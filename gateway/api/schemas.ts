@@ -56,7 +56,7 @@ export const personName = z
   .trim()
   .min(1)
   .max(64)
-  .regex(/^[^\p{Cc}\p{Cf}\p{Co}\p{Cn}\u2028\u2029\uFFFD]*$/u, "不能含控制字符或无法识别的字符 / must not contain control, format or unassigned characters (or U+FFFD)")
+  .regex(/^[^\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\u2028\u2029\uFFFD]*$/u, "不能含控制字符或无法识别的字符 / must not contain control, format, unassigned or lone surrogate characters (or U+FFFD)")
   .openapi({ description: "The member's name (stored encrypted, never on chain).", example: "张三" });
 export const bankCard = z.string().regex(/^[0-9]{12,19}$/, "must be 12 to 19 digits").openapi({ description: "The bound bank card number (stored encrypted; only a keyed hash goes on chain).", example: "6222020200112233445" });
 export const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hexadecimal characters");

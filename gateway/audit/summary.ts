@@ -59,7 +59,7 @@ export class AuditSummaryService {
       .prepare(
         `SELECT p.gross, p.tax, p.net FROM audit_entries e JOIN idx_payouts p ON p.tx_hash = e.tx_hash
            AND p.payout_id = CAST(json_extract((SELECT args_json FROM idx_events v WHERE v.tx_hash = e.tx_hash AND v.log_index = e.log_index), '$.payoutId') AS INTEGER)
-         WHERE e.event = 'PayoutSettled' AND e.block_time >= ? AND e.block_time < ?`,
+         WHERE e.event = 'PayoutSettled' AND e.block_time >= ? AND e.block_time < ? AND p.status <> 'Failed'`,
       )
       .all(from, to) as { gross: string; tax: string; net: string }[];
     const sum = (k: "gross" | "tax" | "net") => payouts.reduce((s, p) => s + BigInt(p[k]), 0n);

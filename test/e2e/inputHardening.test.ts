@@ -106,6 +106,21 @@ describe("bad input at the HTTP edge (real chain, real SQLite file)", function (
       expect(gateway.store.members.byResidentId(residentId)).to.equal(undefined);
     });
 
+    it("refuses a name with a lone surrogate (\\ud800), which would be stored as U+FFFD for good", async () => {
+      const residentId = newResidentId();
+      const res = await raw("/v1/personal-accounts", `{"residentId":"${residentId}","name":"\\ud800","bankCard":"6222020200112233456"}`, { "content-type": "application/json" });
+      expect(res.status).to.equal(400);
+      expect(await res.json()).to.include({ code: "VALIDATION_FAILED", field: "name" });
+      expect(gateway.store.members.byResidentId(residentId)).to.equal(undefined);
+    });
+
+    it("refuses a suspense assignment naming both a resident ID and a pension reference", async () => {
+      const res = await operator.post("/v1/bank/suspense/SUS-00000000-0000-0000-0000-000000000000/assignment", { residentId: newResidentId(), pensionReference: "PA000000000000000487" });
+      // 400 for the body, before the (unknown) suspense id is even looked up (that would be 404).
+      expect(res.status, JSON.stringify(res.body)).to.equal(400);
+      expect(res.body.code).to.equal("VALIDATION_FAILED");
+    });
+
     it("refuses a booking or effective date before 1970 as a validation error naming the field, creating no operation", async () => {
       const before = gateway.store.operations.list().length;
       const booking = await bank.post("/v1/contributions", { residentId: newResidentId(), amount: 100, bookedAt: "1899-01-01T00:00:00Z", bankReference: "OLD-1" });

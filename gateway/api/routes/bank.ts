@@ -106,8 +106,8 @@ const SuspenseListQuery = z.object({
 });
 const AssignBody = z
   .union([
-    z.object({ residentId, note: z.string().max(200).optional() }),
-    z.object({ pensionReference: z.string().min(1).max(40), note: z.string().max(200).optional() }),
+    z.object({ residentId, note: z.string().max(200).optional() }).strict(),
+    z.object({ pensionReference: z.string().min(1).max(40), note: z.string().max(200).optional() }).strict(),
   ])
   .openapi("SuspenseAssignment", { description: "The member to credit: residentId or pensionReference (PA…)." });
 const ReturnBody = z.object({ note: z.string().max(200).optional() });

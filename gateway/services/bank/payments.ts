@@ -141,9 +141,10 @@ export class Payments {
     const fileName = `pain001-run-${runId}.xml`;
     if (this.options.dataDir) {
       const dir = path.join(this.options.dataDir, "outbox", "bank");
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       const tmp = path.join(dir, `.${fileName}.tmp`);
-      writeFileSync(tmp, built.xml);
+      // The instructions hold the payees' names and full card numbers: readable by this user only.
+      writeFileSync(tmp, built.xml, { mode: 0o600 });
       renameSync(tmp, path.join(dir, fileName));
     }
     if (!earlier) {
