@@ -15,7 +15,13 @@
  * group in its transaction) and how it differs: `missing` (the chain has it, the index does not), `altered` (both
  * have it, a field differs) or `extra` (the index has it, the chain does not). The answer is OK with the operation
  * count, or the first operation (lowest sequence) where they differ.
+ *
+ * It never holds the gateway's thread for long: the index is read through a second, read-only connection to the
+ * gateway's SQLite file inside one read transaction (WAL: that transaction sees the index as of its first read, while
+ * the listener keeps writing through the main connection), and the rebuild and comparisons run in slices of
+ * {@link VerifyOptions.chunkSize} rows or logs, giving way to the event loop between slices.
  */
+import { DatabaseSync } from "node:sqlite";
 import { Database } from "../store/database.js";
 import { EventIndexRepository } from "../store/eventIndex.js";
 import type { Store } from "../store/index.js";
@@ -67,8 +73,47 @@ export interface VerificationResult {
 }
 
 export const MAX_REPORTED = 50;
+/** Rows or logs handled per slice of synchronous work (a count, never a timing: results never depend on speed). */
+export const DEFAULT_CHUNK_SIZE = 500;
+/** Snapshots taken while the audit tables are still catching up with the checkpoint before comparing anyway. */
+const SNAPSHOT_ATTEMPTS = 5;
+
+export interface VerifyOptions {
+  /** Rows or logs handled between two yields to the event loop (default {@link DEFAULT_CHUNK_SIZE}). */
+  chunkSize?: number;
+  /** Called after each slice, before giving way (tests observe the ordering with it, or hold a slice until it resolves). */
+  onSlice?: () => void | Promise<void>;
+}
+
+/** Counts work units and says when a slice is done; `pause` gives way to the event loop. */
+class Slicer {
+  private done = 0;
+  slices = 0;
+  constructor(private readonly size: number, private readonly onSlice?: () => void | Promise<void>) {}
+
+  /** Counts one unit (or `n`); true when the slice is full and the caller should `await pause()`. */
+  due(n = 1): boolean {
+    this.done += n;
+    return this.done >= this.size;
+  }
+
+  async pause(): Promise<void> {
+    this.done = 0;
+    this.slices++;
+    await this.onSlice?.();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
 const LOG_RANGE_BLOCKS = 5000;
-/** Blocks per JSON-RPC batch request, and batch requests in flight per log range. */
+/**
+ * Logs asked per `eth_getLogs` (the answer is parsed in one piece on the gateway's thread: a range's blocks are
+ * chosen from the operation count so each answer holds about this many), and transactions per block batch.
+ */
+const LOGS_PER_REQUEST = 2000;
+const TRANSACTIONS_PER_BATCH = 1000;
+/** Logs per ledger operation, for sizing the ranges (an OperationRecorded and its events; measured ~2.9). */
+const LOGS_PER_OPERATION = 3;
+/** Blocks per JSON-RPC batch request (at most), and batch requests in flight per log range. */
 const BLOCK_BATCH = 20;
 const BLOCK_BATCH_CONCURRENCY = 4;
 
@@ -137,43 +182,85 @@ export class LedgerVerifier {
     return row ? (JSON.parse(row.result_json) as VerificationResult) : null;
   }
 
-  async verifyLedger(caller?: Caller): Promise<VerificationResult> {
+  async verifyLedger(caller?: Caller, options: VerifyOptions = {}): Promise<VerificationResult> {
     void caller;
     const started = Date.now();
-    await this.index.sync();
-    const checkpoint = this.store.checkpoint.get();
-    if (!checkpoint) throw new AppError("AUDIT_INDEX_NOT_READY", "The event index has not indexed any block yet; try again shortly.");
-    let block = checkpoint.blockNumber;
+    const snapshot = await this.openSnapshot();
+    try {
+      const slicer = new Slicer(snapshot.isolated ? Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE) : Number.POSITIVE_INFINITY, options.onSlice);
+      return await this.verifyAt(snapshot.db, snapshot.blockNumber, slicer, started);
+    } finally {
+      snapshot.close();
+    }
+  }
+
+  /**
+   * A read transaction on a second, read-only connection to the gateway's file, begun once the audit tables have
+   * caught up with the listener's checkpoint: every later read sees the index as it was then, whatever the listener
+   * writes meanwhile. An in-memory database cannot be opened twice: then the main connection is read, and the
+   * comparison runs in one slice (nothing else runs on the thread until it ends), as before.
+   */
+  private async openSnapshot(): Promise<{ db: DatabaseSync; blockNumber: number; isolated: boolean; close: () => void }> {
+    const file = (this.db.prepare("PRAGMA database_list").all() as { name: string; file: string }[]).find((d) => d.name === "main")?.file ?? "";
+    if (file === "") {
+      await this.index.sync();
+      const checkpoint = this.store.checkpoint.get();
+      if (!checkpoint) throw new AppError("AUDIT_INDEX_NOT_READY", "The event index has not indexed any block yet; try again shortly.");
+      return { db: this.db, blockNumber: checkpoint.blockNumber, isolated: false, close: () => {} };
+    }
+    const reader = new DatabaseSync(file, { readOnly: true });
+    let open = false;
+    const close = () => {
+      if (open) reader.exec("ROLLBACK");
+      open = false;
+      reader.close();
+    };
+    try {
+      reader.exec("PRAGMA busy_timeout = 5000");
+      const checkpointOf = reader.prepare("SELECT block_number FROM checkpoint WHERE id = 1");
+      // The audit tables follow the checkpoint a moment later (AuditIndex.sync): a snapshot between the two is retaken.
+      const caughtUp = reader.prepare(
+        `SELECT (SELECT COALESCE(MAX(sequence), 0) FROM idx_ledger_operations WHERE block_number <= ?) AS indexed,
+                (SELECT COALESCE(MAX(sequence), 0) FROM audit_operations) AS audited`,
+      );
+      for (let attempt = 1; ; attempt++) {
+        await this.index.sync();
+        reader.exec("BEGIN");
+        open = true;
+        // The snapshot is fixed by this first read.
+        const checkpoint = checkpointOf.get() as { block_number: number } | undefined;
+        if (!checkpoint) throw new AppError("AUDIT_INDEX_NOT_READY", "The event index has not indexed any block yet; try again shortly.");
+        const counts = caughtUp.get(checkpoint.block_number) as { indexed: number; audited: number };
+        // A tampered index may never catch up: after a few attempts it is compared as it is.
+        if (counts.indexed === counts.audited || attempt >= SNAPSHOT_ATTEMPTS) return { db: reader, blockNumber: checkpoint.block_number, isolated: true, close };
+        reader.exec("ROLLBACK");
+        open = false;
+      }
+    } catch (error) {
+      close();
+      throw error;
+    }
+  }
+
+  private async verifyAt(index: DatabaseSync, block: number, slicer: Slicer, started: number): Promise<VerificationResult> {
     const synced = Date.now();
-    let chainState = await this.chain.auditState(block);
+    const chainState = await this.chain.auditState(block);
     const stated = Date.now();
     const blocks = new Map<number, BlockWithInputs>();
-    const logs = await this.chainLogs(this.chain.deploymentBlock, block, blocks);
+    const logs = await this.chainLogs(this.chain.deploymentBlock, block, blocks, chainState.operationCount * LOGS_PER_OPERATION);
     const logged = Date.now();
-    // The listener may index further while we read the chain: follow it until the checkpoint stands still, then
-    // compare synchronously (nothing else runs on this thread until the comparison ends).
-    for (;;) {
-      await this.index.sync();
-      const now = this.store.checkpoint.get()?.blockNumber ?? block;
-      if (now === block) break;
-      if (now < block) throw new AppError("AUDIT_INDEX_NOT_READY", "The event index is re-indexing after a chain rewind; try again shortly.");
-      chainState = await this.chain.auditState(now);
-      for (const log of await this.chainLogs(block + 1, now, blocks)) logs.push(log);
-      block = now;
-    }
-
-    this.checkBlocks(logs, blocks);
+    await this.checkBlocks(logs, blocks, slicer);
     const fetched = Date.now();
     const expected = new Database(":memory:");
     try {
-      const attribution = this.rebuild(expected, logs);
+      const attribution = await this.rebuild(expected, logs, slicer);
       const rebuilt = Date.now();
       const divergences: Divergence[] = [];
-      const ops = this.checkOperations(block, chainState, expected, divergences);
+      const ops = await this.checkOperations(index, block, chainState, expected, divergences, slicer);
       const checked = Date.now();
-      const rows = this.compareTables(expected, block, attribution, divergences);
+      const rows = await this.compareTables(index, expected, block, attribution, divergences, slicer);
       const compared = Date.now();
-      const auditRows = this.compareAuditTables(expected, attribution, blocks, ops.calldataHashes, divergences);
+      const auditRows = await this.compareAuditTables(index, expected, attribution, blocks, ops.calldataHashes, divergences, slicer);
       const audited = Date.now();
       if (ops.count === chainState.operationCount && ops.runningHash !== chainState.runningHash && divergences.length === 0) {
         divergences.push({ sequence: chainState.operationCount, how: "altered", table: "idx_ledger_operations", key: `sequence=${chainState.operationCount}`, field: "runningHash", indexValue: ops.runningHash, chainValue: chainState.runningHash });
@@ -208,9 +295,11 @@ export class LedgerVerifier {
    * The ledger's logs in [fromBlock, toBlock], in chain order; the blocks holding them (with their transactions: block
    * times, senders, calldata) are put in `blocks`, each range's fetched as soon as its logs arrive.
    */
-  private async chainLogs(fromBlock: number, toBlock: number, blocks: Map<number, BlockWithInputs>): Promise<RawLog[]> {
+  private async chainLogs(fromBlock: number, toBlock: number, blocks: Map<number, BlockWithInputs>, expectedLogs: number): Promise<RawLog[]> {
     const ranges: [number, number][] = [];
-    for (let from = fromBlock; from <= toBlock; from += LOG_RANGE_BLOCKS) ranges.push([from, Math.min(toBlock, from + LOG_RANGE_BLOCKS - 1)]);
+    const span = toBlock - fromBlock + 1;
+    const rangeBlocks = Math.max(1, Math.min(LOG_RANGE_BLOCKS, Math.floor((span * LOGS_PER_REQUEST) / Math.max(1, expectedLogs))));
+    for (let from = fromBlock; from <= toBlock; from += rangeBlocks) ranges.push([from, Math.min(toBlock, from + rangeBlocks - 1)]);
     // Several requests in parallel, even over few (full) blocks: the node answers them concurrently.
     if (ranges.length < 8 && toBlock - fromBlock >= 8) {
       ranges.length = 0;
@@ -219,11 +308,28 @@ export class LedgerVerifier {
     }
     const parts = await mapWithConcurrency(ranges, 4, async ([from, to]) => {
       const logs = await this.chain.ledgerLogs(from, to);
-      const numbers = [...new Set(logs.map((l) => l.blockNumber))];
+      // Batches of blocks holding about TRANSACTIONS_PER_BATCH ledger transactions (full blocks make large answers).
+      const txsOf = new Map<number, Set<string>>();
+      for (const l of logs) {
+        let txs = txsOf.get(l.blockNumber);
+        if (!txs) txsOf.set(l.blockNumber, (txs = new Set()));
+        txs.add(l.transactionHash);
+      }
       const batches: number[][] = [];
-      for (let i = 0; i < numbers.length; i += BLOCK_BATCH) batches.push(numbers.slice(i, i + BLOCK_BATCH));
-      for (const batch of await mapWithConcurrency(batches, BLOCK_BATCH_CONCURRENCY, (b) => this.chain.blocksWithInputs(b))) {
-        for (const b of batch) if (b) blocks.set(b.number, b);
+      let batch: number[] = [];
+      let batchTxs = 0;
+      for (const [number, txs] of txsOf) {
+        if (batch.length > 0 && (batch.length >= BLOCK_BATCH || batchTxs + txs.size > TRANSACTIONS_PER_BATCH)) {
+          batches.push(batch);
+          batch = [];
+          batchTxs = 0;
+        }
+        batch.push(number);
+        batchTxs += txs.size;
+      }
+      if (batch.length > 0) batches.push(batch);
+      for (const fetched of await mapWithConcurrency(batches, BLOCK_BATCH_CONCURRENCY, (b) => this.chain.blocksWithInputs(b))) {
+        for (const b of fetched) if (b) blocks.set(b.number, b);
       }
       return logs;
     });
@@ -231,7 +337,7 @@ export class LedgerVerifier {
   }
 
   /** The index as the chain's logs make it, built by the listener's own handlers; and which operation each log belongs to. */
-  private rebuild(expected: Database, logs: RawLog[]): ChainAttribution {
+  private async rebuild(expected: Database, logs: RawLog[], slicer: Slicer): Promise<ChainAttribution> {
     const repo = new EventIndexRepository(withStatementCache(expected));
     const attribution: ChainAttribution = { events: [], logs: [], byLog: new Map(), byTx: new Map(), lastStatusChange: new Map(), payoutResult: new Map() };
     let pending: { key: string; name: string; args: Record<string, unknown> }[] = [];
@@ -245,10 +351,9 @@ export class LedgerVerifier {
       }
       pending = [];
     };
-    expected.transaction(() => {
-      for (const log of logs) {
+    const take = (log: RawLog) => {
         const parsed = decodeLedgerLog(log.topics, log.data);
-        if (!parsed) continue;
+        if (!parsed) return;
         const at = { blockNumber: log.blockNumber, blockHash: log.blockHash, txHash: log.transactionHash, logIndex: log.logIndex };
         const args = parsed.args;
         // The listener's own steps: the raw event row, then the event's handler.
@@ -265,33 +370,45 @@ export class LedgerVerifier {
         const key = `${log.transactionHash}:${log.logIndex}`;
         if (parsed.name !== "OperationRecorded") {
           pending.push({ key, name: parsed.name, args });
-          continue;
+          return;
         }
         const sequence = Number(args.sequence);
         attribution.byLog.set(key, sequence);
         if (!attribution.byTx.has(log.transactionHash)) attribution.byTx.set(log.transactionHash, sequence);
         attribute(sequence);
         lastInTx = sequence;
-      }
-      if (lastInTx !== undefined) attribute(lastInTx);
-    });
+    };
+    // One in-memory transaction per slice (nothing else uses that database).
+    let next = 0;
+    while (next < logs.length) {
+      expected.transaction(() => {
+        while (next < logs.length) {
+          take(logs[next++]!);
+          if (slicer.due()) break;
+        }
+      });
+      if (next < logs.length) await slicer.pause();
+    }
+    if (lastInTx !== undefined) attribute(lastInTx);
     return attribution;
   }
 
   /** Step 1: the running hash recomputed from the index, operation by operation. */
-  private checkOperations(block: number, chainState: { operationCount: number }, expected: Database, divergences: Divergence[]) {
-    const rows = this.db
+  private async checkOperations(index: DatabaseSync, block: number, chainState: { operationCount: number }, expected: Database, divergences: Divergence[], slicer: Slicer) {
+    const rows = index
       .prepare(
         `SELECT o.sequence, o.selector, o.data_hash, o.running_hash, a.calldata FROM idx_ledger_operations o
          LEFT JOIN audit_operations a ON a.sequence = o.sequence WHERE o.block_number <= ? ORDER BY o.sequence`,
       )
-      .all(block) as { sequence: number; selector: string; data_hash: string; running_hash: string; calldata: string | null }[];
+      .iterate(block) as Iterable<{ sequence: number; selector: string; data_hash: string; running_hash: string; calldata: string | null }>;
     const chainRunning = expected.db.prepare("SELECT running_hash FROM idx_ledger_operations WHERE sequence = ?");
     let previous = ZERO_HASH;
     let expectedSequence = 1;
     let checked = 0;
+    let count = 0;
     const calldataHashes = new Map<number, string>();
     for (const row of rows) {
+      if (slicer.due()) await slicer.pause();
       if (row.sequence > chainState.operationCount) {
         divergences.push({ sequence: row.sequence, how: "extra", table: "idx_ledger_operations", key: `sequence=${row.sequence}`, indexValue: row.running_hash, chainValue: null });
         continue;
@@ -305,6 +422,7 @@ export class LedgerVerifier {
       }
       expectedSequence = row.sequence + 1;
       checked++;
+      count++;
       const calldataHash = row.calldata ? dataHashOf(row.calldata) : null;
       if (row.calldata && calldataHash) {
         calldataHashes.set(row.sequence, calldataHash);
@@ -325,12 +443,11 @@ export class LedgerVerifier {
     for (let missing = expectedSequence; missing <= chainState.operationCount; missing++) {
       divergences.push({ sequence: missing, how: "missing", table: "idx_ledger_operations", key: `sequence=${missing}`, indexValue: null, chainValue: str((chainRunning.get(missing) as { running_hash: string } | undefined)?.running_hash) });
     }
-    const count = rows.filter((r) => r.sequence <= chainState.operationCount).length;
     return { runningHash: previous, count, checked, calldataHashes };
   }
 
   /** Step 2: every indexed row against the row the chain's logs give. Returns the rows compared. */
-  private compareTables(expected: Database, block: number, attribution: ChainAttribution, divergences: Divergence[]): number {
+  private async compareTables(index: DatabaseSync, expected: Database, block: number, attribution: ChainAttribution, divergences: Divergence[], slicer: Slicer): Promise<number> {
     const tables = (expected.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'idx\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     let compared = 0;
     for (const table of tables) {
@@ -345,9 +462,12 @@ export class LedgerVerifier {
         : keyColumns.length === 2 ? (row: Row) => `${k1}=${str(row[k1!])}, ${k2}=${str(row[k2!])}`
         : (row: Row) => keyColumns.map((k) => `${k}=${str(row[k])}`).join(", ");
       const chainRows = new Map<string, Row>();
-      const rebuilt = table === "idx_events" ? attribution.events : (expected.db.prepare(`SELECT * FROM ${table}${where}`).all() as Row[]);
-      for (const row of rebuilt) chainRows.set(keyOf(row), row);
-      const indexRows = this.db.prepare(`SELECT * FROM ${table}${where}`).all() as Row[];
+      const rebuilt = table === "idx_events" ? attribution.events : (expected.db.prepare(`SELECT * FROM ${table}${where}`).iterate() as Iterable<Row>);
+      for (const row of rebuilt) {
+        chainRows.set(keyOf(row), row);
+        if (slicer.due()) await slicer.pause();
+      }
+      const indexRows = index.prepare(`SELECT * FROM ${table}${where}`).iterate() as Iterable<Row>;
       const sequenceOf = (row: Row, field?: string): number | null => {
         if (table === "idx_ledger_operations") return Number(row.sequence);
         if (table === "idx_accounts" && field === "status") {
@@ -366,6 +486,7 @@ export class LedgerVerifier {
         return tx !== undefined ? (attribution.byTx.get(tx) ?? null) : null;
       };
       for (const row of indexRows) {
+        if (slicer.due()) await slicer.pause();
         compared++;
         const key = keyOf(row);
         const chainRow = chainRows.get(key);
@@ -385,9 +506,10 @@ export class LedgerVerifier {
   }
 
   /** Every log's block was read, and is the block the log names: otherwise the chain moved while it was read. */
-  private checkBlocks(logs: RawLog[], blocks: Map<number, BlockWithInputs>): void {
+  private async checkBlocks(logs: RawLog[], blocks: Map<number, BlockWithInputs>, slicer: Slicer): Promise<void> {
     let previous = -1;
     for (const log of logs) {
+      if (slicer.due()) await slicer.pause();
       if (log.blockNumber === previous) continue;
       previous = log.blockNumber;
       if (blocks.get(log.blockNumber)?.hash !== log.blockHash.toLowerCase()) {
@@ -402,22 +524,28 @@ export class LedgerVerifier {
    * time, the transaction's sender and the ledger call's calldata; per event its operation, block, block time, entry
    * type, event name, account, member and tax flag, derived as {@link AuditIndex} derives them.
    */
-  private compareAuditTables(
+  private async compareAuditTables(
+    index: DatabaseSync,
     expected: Database,
     attribution: ChainAttribution,
     blocks: Map<number, BlockWithInputs>,
     calldataHashes: Map<number, string>,
     divergences: Divergence[],
-  ): number {
+    slicer: Slicer,
+  ): Promise<number> {
     const ledger = this.chain.ledgerAddress.toLowerCase();
     const memberOf = expected.db.prepare("SELECT member FROM idx_accounts WHERE account_id = ?");
     const members = new Map<string, string | null>();
     const txOf = new Map<string, BlockWithInputs["transactions"][number]>();
-    for (const b of blocks.values()) for (const t of b.transactions) txOf.set(t.hash, t);
+    for (const b of blocks.values()) {
+      for (const t of b.transactions) txOf.set(t.hash, t);
+      if (slicer.due(b.transactions.length)) await slicer.pause();
+    }
 
     const chainOps = new Map<number, Row & { selector: string; dataHash: string; input: string | null; to: string | null }>();
     const chainEntries = new Map<string, Row>();
     for (const log of attribution.logs) {
+      if (slicer.due()) await slicer.pause();
       const blockTime = blocks.get(log.blockNumber)?.timestamp ?? null;
       if (log.name === "OperationRecorded") {
         const sequence = Number(log.args.sequence);
@@ -445,8 +573,9 @@ export class LedgerVerifier {
     }
 
     let compared = 0;
-    const operations = this.db.prepare("SELECT * FROM audit_operations ORDER BY sequence").all() as Row[];
+    const operations = index.prepare("SELECT * FROM audit_operations ORDER BY sequence").iterate() as Iterable<Row>;
     for (const row of operations) {
+      if (slicer.due()) await slicer.pause();
       compared++;
       const sequence = Number(row.sequence);
       const key = `sequence=${sequence}`;
@@ -468,8 +597,9 @@ export class LedgerVerifier {
     }
     for (const [sequence] of chainOps) divergences.push({ sequence, how: "missing", table: "audit_operations", key: `sequence=${sequence}` });
 
-    const entries = this.db.prepare("SELECT * FROM audit_entries").all() as Row[];
+    const entries = index.prepare("SELECT * FROM audit_entries").iterate() as Iterable<Row>;
     for (const row of entries) {
+      if (slicer.due()) await slicer.pause();
       compared++;
       const id = `${str(row.tx_hash)}:${str(row.log_index)}`;
       const key = `tx_hash=${str(row.tx_hash)}, log_index=${str(row.log_index)}`;
