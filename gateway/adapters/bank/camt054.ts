@@ -619,7 +619,9 @@ function classifyTransaction(
       // A debit reversal of a booking: the bank takes back money it credited. Never debited from the member
       // automatically: the caller lists it for an operator, naming the credit it reverses.
       const reversalKey = `RVSL|${dedupKey}`;
-      if (seenInDocument.has(reversalKey) || stored(reversalKey)) return duplicate(reversalKey, shown, shownZh, source);
+      // A resend of the reversal is recognised by any of its references too.
+      const seenReversal = candidates.map((k) => `RVSL|${k}`).find((k) => seenInDocument.has(k) || stored(k));
+      if (seenReversal) return { ...duplicate(reversalKey, shown, shownZh, source), ...(seenReversal !== reversalKey ? { matchedKey: seenReversal } : {}) };
       seenInDocument.set(reversalKey, { amountFen: null, bookedAt: null });
       const match = storedMatch(false);
       const original = match?.info;

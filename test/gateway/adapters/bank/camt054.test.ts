@@ -214,6 +214,14 @@ describe("camt.054", () => {
       expect(legacy).to.deep.include({ kind: "duplicate", matchedKey: "110012345000526001|NTRY|NT-R1|0" });
     });
 
+    it("recognises a resent debit reversal that adds the transaction's AcctSvcrRef as a duplicate", () => {
+      const txs = (txRef: string) =>
+        `<NtryDtls><TxDtls><Refs>${txRef ? `<AcctSvcrRef>${txRef}</AcctSvcrRef>` : ""}<EndToEndId>E2E-RV</EndToEndId></Refs><RmtInf><Ustrd>${formatPensionReference(1n)}</Ustrd></RmtInf></TxDtls></NtryDtls>`;
+      const stored = new Set(["NTRY|NT-RV|0", "E2E|E2E-RV", "RVSL|NTRY|NT-RV|0"]);
+      const [d] = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "NT-RV", cd: "DBIT", rvsl: true, txs: txs("TX-RV") }))), lookup({ alreadyProcessed: (k) => stored.has(k) })).decisions;
+      expect(d).to.deep.include({ kind: "duplicate", dedupKey: "RVSL|TX|TX-RV", matchedKey: "RVSL|NTRY|NT-RV|0" });
+    });
+
     it("reports a booking whose AcctSvcrRef or EndToEndId the JSON API used (API|<ref>) as a duplicate", () => {
       const xml = camt("08", entry({ ref: "NT-API", txs: `<NtryDtls><TxDtls><Refs><EndToEndId>E2E-API</EndToEndId></Refs><RmtInf><Ustrd>${formatPensionReference(1n)}</Ustrd></RmtInf></TxDtls></NtryDtls>` }));
       for (const used of ["API|NT-API", "API|E2E-API"]) {
