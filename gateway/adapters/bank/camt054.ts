@@ -166,6 +166,8 @@ export interface Camt054Lookup {
 export interface ProcessedBookingInfo {
   amountFen: bigint | null;
   bookedAt: number | null;
+  /** The key the booking was stored under (its dedup key), when known: tells a booking keyed by EndToEndId alone. */
+  dedupKey?: string;
 }
 
 export interface Camt054ClassifyOptions {
@@ -366,8 +368,8 @@ export function camt054DedupKey(entry: ReportEntry, tx: ReportTransaction | unde
  * Every key the same booking may have been stored under, the dedup key first: a resend may add or drop a reference
  * (the first delivery gave only the entry's AcctSvcrRef, the resend also the transaction's), so a booking is
  * recognised by ANY of its bank references — `TX|<tx AcctSvcrRef>`, `NTRY|<entry AcctSvcrRef>|<index>`,
- * `E2E|<EndToEndId>`, `E2E|<TxId>`, and `E2E|<NtryRef>` for an entry of one transaction (an entry's NtryRef is
- * shared by all its transactions). The caller stores all of them for a booking it acts on.
+ * `E2E|<EndToEndId>`, `E2E|<TxId>` (NtryRef, often a sequence number within the notification, is the dedup key
+ * only when there is nothing else, never another key). The caller stores all of them for a booking it acts on.
  */
 export function camt054CandidateKeys(entry: ReportEntry, tx: ReportTransaction | undefined): string[] {
   const keys = new Set<string>();
@@ -384,7 +386,6 @@ export function camt054CandidateKeys(entry: ReportEntry, tx: ReportTransaction |
     for (const other of entry.transactions) for (const r of payerRefs(other)) (seen.has(r) ? shared : seen).add(r);
   }
   for (const r of payerRefs(tx)) if (!shared.has(r)) keys.add(`E2E|${r}`);
-  if (entry.ntryRef && entry.transactions.length <= 1) keys.add(`E2E|${entry.ntryRef}`);
   return [...keys];
 }
 
@@ -393,6 +394,21 @@ export function legacyCamt054CandidateKeys(account: string, entry: ReportEntry, 
   const amount = tx?.amount ?? entry.amount;
   const tail = `|${amount.text}${amount.currency}|${entry.bookingDate ?? entry.valueDate ?? ""}`;
   return camt054CandidateKeys(entry, tx).map((k) => `${account}|${k}${k.startsWith("E2E|") ? tail : ""}`);
+}
+
+/** A key from a payer's reference (EndToEndId, TxId, NtryRef): `E2E|…`, or `<account>|E2E|…` of earlier versions. */
+export function isPayerReferenceKey(key: string): boolean {
+  return key.startsWith("E2E|") || /^[^|]*\|E2E\|/.test(key);
+}
+
+/**
+ * Whether a booking found under `matchedKey` is the same as the transaction keyed `dedupKey`. A payer's reference
+ * may repeat: it joins the two only when one of them carries no AcctSvcrRef (is keyed by a payer reference); two
+ * bookings that both carry the bank's own references are the same only by one of those. Unknown stored key: joined.
+ */
+export function joinsByPayerReference(dedupKey: string, matchedKey: string, stored: ProcessedBookingInfo): boolean {
+  if (matchedKey === dedupKey || !isPayerReferenceKey(matchedKey) || isPayerReferenceKey(dedupKey)) return true;
+  return stored.dedupKey === undefined || isPayerReferenceKey(stored.dedupKey);
 }
 
 /**
@@ -607,10 +623,15 @@ function classifyTransaction(
   const candidates = camt054CandidateKeys(entry, tx);
   const legacyCandidates = [...new Set([legacyCamt054DedupKey(account, entry, tx), ...legacyCamt054CandidateKeys(account, entry, tx)])]
     .filter((k): k is string => k !== undefined);
+  // A payer's reference (EndToEndId, TxId) is no bank reference and may repeat: it joins this transaction to an
+  // earlier booking only when one of the two carries no AcctSvcrRef (was keyed `E2E|…`); two bookings that both
+  // carry the bank's AcctSvcrRef are the same only by an AcctSvcrRef key.
   const storedMatch = (withApi: boolean): { key: string; info: ProcessedBookingInfo } | undefined => {
     for (const key of [...candidates, ...legacyCandidates, ...(withApi ? camt054ApiReferenceKeys(source) : [])]) {
       const info = (withApi && candidates.includes(key) ? seenInDocument.get(key) : undefined) ?? stored(key);
-      if (info) return { key, info };
+      if (!info) continue;
+      if (dedupKey !== undefined && !joinsByPayerReference(dedupKey, key, info)) continue;
+      return { key, info };
     }
     return undefined;
   };
@@ -667,7 +688,7 @@ function classifyTransaction(
   // its first transaction only) and the booking time. A second delivery of the key is compared with it.
   const bookedAtOfEntry = isoToUnixSeconds(entry.bookingDate ?? entry.valueDate ?? "");
   const bookedFen = totalMismatch ? ((tx?.index ?? 0) === 0 ? entry.amount.fen : undefined) : amount?.fen;
-  const mine: ProcessedBookingInfo = { amountFen: bookedFen ?? null, bookedAt: bookedAtOfEntry ?? null };
+  const mine: ProcessedBookingInfo = { amountFen: bookedFen ?? null, bookedAt: bookedAtOfEntry ?? null, dedupKey };
   const match = storedMatch(true);
   if (match) {
     const first = match.info;

@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { AbiCoder, concat, id as keccakUtf8, keccak256 } from "ethers";
 import {
-  BankMessageError, camt054ApiReferenceKeys, classifyCamt054Entries, displayAmount, fenToDecimal, parsePayrollFile, readCamt054, parseBankXml,
+  BankMessageError, camt054ApiReferenceKeys, classifyCamt054Entries, joinsByPayerReference, displayAmount, fenToDecimal, parsePayrollFile, readCamt054, parseBankXml,
   type BankReason, type Camt054Decision, type Camt054Document, type Camt054Source, type PayrollFileFormat, type PayrollFileMode,
 } from "../../adapters/bank/index.js";
 import { CALLS } from "../../chain/calls.js";
@@ -382,7 +382,10 @@ export class IncomingMoney {
   private stillNew(d: Camt054Decision): Camt054Decision {
     const keys = d.kind === "duplicate" ? [] : d.kind === "conflict" ? [d.conflictKey]
       : d.dedupKey === undefined ? [] : [d.dedupKey, ...(d.aliasKeys ?? []), ...camt054ApiReferenceKeys(d.source)];
-    const key = keys.find((k) => this.processedBooking(k) !== undefined);
+    const key = keys.find((k) => {
+      const found = this.processedBooking(k);
+      return found !== undefined && (d.kind === "conflict" || joinsByPayerReference(d.dedupKey!, k, found));
+    });
     if (!key) return d;
     const primary = d.kind === "conflict" ? d.conflictKey : d.dedupKey!;
     return {

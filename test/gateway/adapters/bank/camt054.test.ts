@@ -204,9 +204,14 @@ describe("camt.054", () => {
       for (const key of ["NTRY|NT-R1|0", "E2E|E2E-R1"]) stored.set(key, { amountFen: 10000n, bookedAt: isoToUnixSeconds("2026-11-03")! });
       const resend = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "NT-R1", txs: txs("TX-R1") }))), lookup({ processedBooking: (k) => stored.get(k) })).decisions[0]!;
       expect(resend).to.deep.include({ kind: "duplicate", dedupKey: "TX|TX-R1", matchedKey: "NTRY|NT-R1|0", amountFen: 10000n });
-      // Only the end-to-end id in common (the entry reference dropped): still the same booking.
-      const byE2e = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "", txs: txs("TX-R1") }))), lookup({ processedBooking: (k) => stored.get(k) })).decisions[0]!;
-      expect(byE2e).to.deep.include({ kind: "duplicate", matchedKey: "E2E|E2E-R1" });
+      // A first delivery keyed by its end-to-end id alone (no AcctSvcrRef): a resend that adds the bank's reference is the same booking.
+      const e2eOnly = new Map([["E2E|E2E-R1", { amountFen: 10000n, bookedAt: isoToUnixSeconds("2026-11-03")!, dedupKey: "E2E|E2E-R1" }]]);
+      const byE2e = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "", txs: txs("TX-R1") }))), lookup({ processedBooking: (k) => e2eOnly.get(k) })).decisions[0]!;
+      expect(byE2e).to.deep.include({ kind: "duplicate", dedupKey: "TX|TX-R1", matchedKey: "E2E|E2E-R1" });
+      // But a payer's reference does not join two bookings that both carry the bank's own (other) references.
+      const aliased = new Map([["E2E|E2E-R1", { amountFen: 10000n, bookedAt: isoToUnixSeconds("2026-11-03")!, dedupKey: "NTRY|NT-R1|0" }]]);
+      const other = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "NT-R2", txs: txs("TX-R2") }))), lookup({ processedBooking: (k) => aliased.get(k) })).decisions[0]!;
+      expect(other).to.deep.include({ kind: "personalContribution", dedupKey: "TX|TX-R2" });
       const corrected = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "NT-R1", amt: "200.00", txs: txs("TX-R1", "200.00") }))), lookup({ processedBooking: (k) => stored.get(k) })).decisions[0]!;
       expect(corrected).to.deep.include({ kind: "conflict", dedupKey: "TX|TX-R1", matchedKey: "NTRY|NT-R1|0", conflictKey: `CONFLICT|TX|TX-R1|20000|${isoToUnixSeconds("2026-11-03")}` });
       // Keys of earlier versions (<account>|…) under any reference count too.
