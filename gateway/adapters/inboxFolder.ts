@@ -93,7 +93,8 @@ export class InboxFolder {
       try {
         report = await this.o.process(await readFile(file), name, `inbox:${name}`);
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
+        // A passing failure (503 CHAIN_UNAVAILABLE: the node did not answer) leaves the file for the next scan.
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
         movedTo = "rejected";
         report = { file: name, error: error.toBody() };
       }

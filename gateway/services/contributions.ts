@@ -5,7 +5,8 @@
  */
 import { id as keccakUtf8 } from "ethers";
 import { formatFen } from "../domain/money.js";
-import { AppError } from "../errors.js";
+import { AppError, ERROR_CATALOG } from "../errors.js";
+import { BankRepository } from "./bank/repository.js";
 import type { Caller, ServiceDeps, WriteOptions } from "./context.js";
 import { pseudonymFor, type MemberRef } from "./members.js";
 import type { OperationService, WriteOutcome } from "./operations.js";
@@ -47,17 +48,37 @@ export function positive(amount: bigint, field: string): string {
 export class ContributionService {
   constructor(private readonly deps: ServiceDeps, private readonly operations: OperationService) {}
 
+  private bankRepo?: BankRepository;
+
+  /**
+   * The same bank reference credits once whichever channel brings it: a reference the camt.054 path processed
+   * (under any of its keys: `TX|ref`, `NTRY|ref|<i>`, `E2E|ref`) is refused here, nothing sent. Runs inside the
+   * outbox transaction, so a camt.054 delivery and this request cannot both pass (the camt.054 path, in turn, finds
+   * this operation by its chain bank reference).
+   */
+  private refuseCamtReference(bankReference: string, field: string): void {
+    this.bankRepo ??= new BankRepository(this.deps.store.database);
+    const booking = this.bankRepo.camtBookingOfReference(bankReference);
+    if (!booking) return;
+    throw new AppError(
+      "BANK_REFERENCE_ALREADY_USED",
+      `${ERROR_CATALOG.BANK_REFERENCE_ALREADY_USED.en} (bankReference ${bankReference} was processed from camt.054 message ${booking.messageId})`,
+      { field, details: { bankReference, messageId: booking.messageId, outcome: booking.outcome, ...(booking.operationId ? { operationId: booking.operationId } : {}), ...(booking.suspenseId ? { suspenseId: booking.suspenseId } : {}) } },
+    );
+  }
+
   contribute(caller: Caller, input: ContributionInput, options: WriteOptions = {}): Promise<WriteOutcome> {
     const now = this.deps.clock();
     const member = pseudonymFor(this.deps.store, input.member, "residentId", now);
-    return this.operations.submit(caller, {
-      kind: "contribute",
-      request: {
-        bankRef: bankRefOf(input.bankReference),
-        member,
-        amount: positive(input.amount, "amount"),
-        bookedAt: bookedAtSeconds(input.bookedAt, "bookedAt", now),
-      },
+    const request = {
+      bankRef: bankRefOf(input.bankReference),
+      member,
+      amount: positive(input.amount, "amount"),
+      bookedAt: bookedAtSeconds(input.bookedAt, "bookedAt", now),
+    };
+    return this.operations.submit(caller, () => {
+      this.refuseCamtReference(input.bankReference, "bankReference");
+      return { kind: "contribute", request };
     }, options);
   }
 
@@ -68,7 +89,10 @@ export class ContributionService {
       amount: positive(item.amount, `items.${i}.amount`),
       bookedAt: bookedAtSeconds(item.bookedAt, `items.${i}.bookedAt`, now),
     }));
-    return this.operations.submit(caller, { kind: "contributeBatch", request: { bankRef: bankRefOf(input.bankReference), items } }, options);
+    return this.operations.submit(caller, () => {
+      this.refuseCamtReference(input.bankReference, "bankReference");
+      return { kind: "contributeBatch", request: { bankRef: bankRefOf(input.bankReference), items } };
+    }, options);
   }
 
   /**

@@ -330,4 +330,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX operations_block ON operations (block_number);
   `,
+  // 6 (bank adapter): a booking is stored under every one of its bank references (alias rows point at the row of
+  // its dedup key), and the JSON API's contributions are found by their chain bank reference, so the same bank
+  // reference credits once whichever channel (camt.054 or POST /v1/contributions) brings it
+  `
+  ALTER TABLE bank_processed_keys ADD COLUMN alias_of TEXT;
+  CREATE INDEX operations_bank_ref ON operations (json_extract(request_json, '$.bankRef'));
+  `,
 ];

@@ -76,6 +76,13 @@ describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
     return { operations: counts.pending + counts.submitted + counts.succeeded + counts.failed, suspense, keys };
   }
 
+  /** Loses an operation's bookings from the gateway's table, with the other references (alias rows) they were stored under. */
+  function forgetBookingsOf(operationId: string): void {
+    const db = gateway.store.database.db;
+    db.prepare("DELETE FROM bank_processed_keys WHERE alias_of IN (SELECT dedup_key FROM bank_processed_keys WHERE operation_id = ?)").run(operationId);
+    db.prepare("DELETE FROM bank_processed_keys WHERE operation_id = ?").run(operationId);
+  }
+
   before(async function () {
     stack = await createTestStack();
     gateway = await startInProcessGateway(stack);
@@ -182,7 +189,7 @@ describe("bank adapter over HTTP (ISO 20022, real chain)", function () {
       expect(first.body.entries[0].state).to.equal("succeeded");
       await indexed();
       const balance = await balanceOf(accountIds[2]!);
-      gateway.store.database.db.prepare("DELETE FROM bank_processed_keys WHERE operation_id = ?").run(first.body.entries[0].operationId);
+      forgetBookingsOf(first.body.entries[0].operationId);
       const second = await xml(bank, "/v1/bank/camt054?wait=true", sample);
       expect(second.body.entries[0]).to.include({ outcome: "duplicate" });
       expect(second.body.entries[0].reason.code).to.equal("BANK_REFERENCE_ALREADY_USED");
@@ -277,7 +284,7 @@ ${entries.join("\n")}
       expect(again.body.counts).to.include({ duplicate: 3, credited: 0 });
       expect(again.body.entries.every((e: any) => e.firstDelivery.operationId === operationId)).to.equal(true);
       // Past the gateway's table, the same bookings make the same chunk and the same reference: the ledger refuses it.
-      gateway.store.database.db.prepare("DELETE FROM bank_processed_keys WHERE operation_id = ?").run(operationId);
+      forgetBookingsOf(operationId);
       const slipped = await xml(bank, "/v1/bank/camt054?wait=true", file.xml);
       expect(slipped.body.counts).to.include({ duplicate: 3, credited: 0 });
       expect(slipped.body.entries[0].reason.code).to.equal("BANK_REFERENCE_ALREADY_USED");
@@ -295,6 +302,145 @@ ${entries.join("\n")}
       expect(one.body.counts.duplicate + two.body.counts.duplicate).to.equal(2);
       await indexed();
       for (const p of people) expect(await balanceOf(p.accountId)).to.equal(12_345n);
+    });
+
+    /** One CNY credit for a member, with the bank references given (entry AcctSvcrRef, transaction AcctSvcrRef, EndToEndId). */
+    function booking(o: { entryRef?: string; txRef?: string; e2e?: string; reference: string; card: string; amountFen: bigint; amountText?: string }): string {
+      const tag = `${Date.now()}${++serial}`;
+      const amount = o.amountText ?? yuan(o.amountFen);
+      const refs = `${o.txRef ? `<AcctSvcrRef>${o.txRef}</AcctSvcrRef>` : ""}${o.e2e ? `<EndToEndId>${o.e2e}</EndToEndId>` : ""}`;
+      return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>MSG-${tag}</MsgId><CreDtTm>${today()}T09:00:00+08:00</CreDtTm></GrpHdr>
+<Ntfctn><Id>NTF-${tag}</Id><Acct><Id><Othr><Id>110012345000526001</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+<Ntry><Amt Ccy="CNY">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>${today()}</Dt></BookgDt>${o.entryRef ? `<AcctSvcrRef>${o.entryRef}</AcctSvcrRef>` : ""}
+<NtryDtls><TxDtls>${refs ? `<Refs>${refs}</Refs>` : ""}<Amt Ccy="CNY">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+<RltdPties><DbtrAcct><Id><Othr><Id>${o.card}</Id></Othr></Id></DbtrAcct></RltdPties><RmtInf><Ustrd>个人养老金 ${o.reference}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
+    }
+    const uniqueRef = (name: string) => `CNBQA-${Date.now()}${++serial}-${name}`;
+
+    it("credits a bank reference once across channels: the JSON API refuses (409, nothing sent) a reference camt.054 processed under any of its keys", async () => {
+      const person = await newMember();
+      await indexed();
+      const entryRef = uniqueRef("INB1");
+      const e2e = uniqueRef("E2E1");
+      const first = await xml(bank, "/v1/bank/camt054?wait=true", booking({ ...person, entryRef, e2e, amountFen: 50_000n }));
+      expect(first.body.counts, JSON.stringify(first.body).slice(0, 500)).to.include({ credited: 1 });
+      const txRef = uniqueRef("TX1");
+      const second = await xml(bank, "/v1/bank/camt054?wait=true", booking({ ...person, entryRef: uniqueRef("INB2"), txRef, amountFen: 100n }));
+      expect(second.body.counts).to.include({ credited: 1 });
+      const before = footprint();
+      for (const bankReference of [entryRef, e2e, txRef]) {
+        const res = await bank.post("/v1/contributions?wait=true", { pensionReference: person.reference, amount: 50_000, bookedAt: isoNow(-60), bankReference });
+        expect(res.status, `${bankReference}: ${JSON.stringify(res.body)}`).to.equal(409);
+        expect(res.body).to.deep.include({ code: "BANK_REFERENCE_ALREADY_USED", field: "bankReference" });
+        expect(res.body.details).to.include({ bankReference, messageId: bankReference === txRef ? second.body.messageId : first.body.messageId });
+        const batch = await bank.post("/v1/contribution-batches", { bankReference, items: [{ pensionReference: person.reference, amount: 100, bookedAt: isoNow(-60) }] });
+        expect(batch.status, JSON.stringify(batch.body)).to.equal(409);
+        expect(batch.body.code).to.equal("BANK_REFERENCE_ALREADY_USED");
+      }
+      expect(footprint()).to.deep.equal(before);
+      await indexed();
+      expect(await balanceOf(person.accountId)).to.equal(50_100n);
+    });
+
+    it("credits a bank reference once across channels: camt.054 reports a booking whose AcctSvcrRef or EndToEndId the JSON API used as a duplicate", async () => {
+      const person = await newMember();
+      await indexed();
+      const entryRef = uniqueRef("INB1");
+      const api = await bank.post("/v1/contributions?wait=true", { pensionReference: person.reference, amount: 50_000, bookedAt: isoNow(-60), bankReference: entryRef });
+      expect(api.status, JSON.stringify(api.body)).to.equal(200);
+      const e2e = uniqueRef("E2E1");
+      const apiBatch = await bank.post("/v1/contribution-batches?wait=true", { bankReference: e2e, items: [{ pensionReference: person.reference, amount: 700, bookedAt: isoNow(-60) }] });
+      expect(apiBatch.status, JSON.stringify(apiBatch.body)).to.equal(200);
+      const before = footprint();
+      const byEntry = await xml(bank, "/v1/bank/camt054?wait=true", booking({ ...person, entryRef, txRef: uniqueRef("TX1"), amountFen: 50_000n }));
+      expect(byEntry.body.counts, JSON.stringify(byEntry.body).slice(0, 800)).to.include({ duplicate: 1, credited: 0, accepted: 0 });
+      expect(byEntry.body.entries[0].firstDelivery).to.deep.equal({ messageId: "POST /v1/contributions", outcome: "credited", operationId: api.body.operationId, state: "succeeded" });
+      const byE2e = await xml(bank, "/v1/bank/camt054?wait=true", booking({ ...person, entryRef: uniqueRef("INB2"), e2e, amountFen: 700n }));
+      expect(byE2e.body.counts).to.include({ duplicate: 1, credited: 0 });
+      expect(byE2e.body.entries[0].firstDelivery).to.include({ messageId: "POST /v1/contribution-batches", operationId: apiBatch.body.operationId });
+      expect(footprint()).to.deep.equal(before);
+      await indexed();
+      expect(await balanceOf(person.accountId)).to.equal(50_700n);
+    });
+
+    it("credits a resend that adds the transaction's AcctSvcrRef once (a duplicate), and one that also changes the amount is a conflict", async () => {
+      const person = await newMember();
+      await indexed();
+      const entryRef = uniqueRef("NTRY");
+      const e2e = uniqueRef("E2E");
+      const first = await xml(bank, "/v1/bank/camt054?wait=true", booking({ ...person, entryRef, e2e, amountFen: 30_000n }));
+      expect(first.body.counts).to.include({ credited: 1 });
+      const keys = (gateway.store.database.db.prepare("SELECT dedup_key, alias_of FROM bank_processed_keys WHERE message_id = ? ORDER BY dedup_key").all(first.body.messageId) as any[])
+        .map((r) => [r.dedup_key, r.alias_of]);
+      expect(keys).to.deep.equal([[`E2E|${e2e}`, `NTRY|${entryRef}|0`], [`NTRY|${entryRef}|0`, null]]);
+      const txRef = uniqueRef("TX");
+      const resend = await xml(bank, "/v1/bank/camt054?wait=true", booking({ ...person, entryRef, txRef, e2e, amountFen: 30_000n }));
+      expect(resend.body.counts, JSON.stringify(resend.body).slice(0, 800)).to.include({ duplicate: 1, credited: 0, accepted: 0 });
+      expect(resend.body.entries[0]).to.deep.include({ bankReference: txRef, amount: "¥300.00", amountFen: "30000" });
+      expect(resend.body.entries[0].firstDelivery).to.include({ messageId: first.body.messageId, outcome: "credited", state: "succeeded" });
+      const corrected = await xml(bank, "/v1/bank/camt054?wait=true", booking({ ...person, entryRef, txRef, e2e, amountFen: 30_001n }));
+      expect(corrected.body.counts).to.include({ conflict: 1, credited: 0 });
+      expect(corrected.body.entries[0].firstDelivery).to.include({ messageId: first.body.messageId, amount: "¥300.00" });
+      await indexed();
+      expect(await balanceOf(person.accountId)).to.equal(30_000n);
+    });
+
+    it("reports a duplicate's first delivery as accepted while its operation is queued and shows the amount as ¥ for CNY", async () => {
+      const person = await newMember();
+      await indexed();
+      const entryRef = uniqueRef("TWICE");
+      const one = booking({ ...person, entryRef, amountFen: 50_000n });
+      const [head, tail] = one.split("<Ntry>") as [string, string];
+      const ntry = `<Ntry>${tail.split("</Ntfctn>")[0]}`;
+      const doubled = `${head}${ntry}${ntry}</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
+      const res = await xml(bank, "/v1/bank/camt054", doubled);
+      expect(res.body.entries.map((e: any) => e.outcome)).to.deep.equal(["accepted", "duplicate"]);
+      const [credit, again] = res.body.entries;
+      expect(again.amount).to.equal("¥500.00");
+      expect(again.firstDelivery).to.deep.equal({ messageId: res.body.messageId, outcome: "accepted", operationId: credit.operationId, state: credit.state });
+      expect(credit.state).to.be.oneOf(["pending", "submitted"]);
+      expect((await gateway.pipeline.waitForFinal(credit.operationId, 120_000)).state).to.equal("succeeded");
+    });
+
+    it("rejects a credit of a negative amount without putting it in suspense", async () => {
+      const person = await newMember();
+      await indexed();
+      const before = footprint();
+      const res = await xml(bank, "/v1/bank/camt054?wait=true", booking({ ...person, entryRef: uniqueRef("NEG"), amountFen: 0n, amountText: "-5.00" }));
+      expect(res.status).to.equal(200);
+      const [line] = res.body.entries;
+      expect(line).to.include({ outcome: "rejected" });
+      expect(line).to.not.have.property("suspenseId");
+      expect(line.reason.code).to.equal("AMOUNT_INVALID");
+      expect(line.reason.en).to.contain("negative");
+      expect(footprint()).to.deep.equal(before);
+    });
+
+    it("answers 503 CHAIN_UNAVAILABLE, storing nothing, when the chain node does not answer the pre-check; the same file credits once the node is back", async () => {
+      const person = await newMember();
+      await indexed();
+      const file = booking({ ...person, entryRef: uniqueRef("STOP"), amountFen: 4_200n });
+      const before = footprint();
+      const pid = stack.anvil.process.pid!;
+      process.kill(pid, "SIGSTOP");
+      // Never leave the stack's node stopped, even if the request hung.
+      const safety = setTimeout(() => process.kill(pid, "SIGCONT"), 60_000);
+      let res;
+      try {
+        res = await xml(bank, "/v1/bank/camt054?wait=true", file);
+      } finally {
+        clearTimeout(safety);
+        process.kill(pid, "SIGCONT");
+      }
+      expect(res.status, JSON.stringify(res.body)).to.equal(503);
+      expect(res.body.code).to.equal("CHAIN_UNAVAILABLE");
+      expect(footprint()).to.deep.equal(before);
+      const again = await xml(bank, "/v1/bank/camt054?wait=true", file);
+      expect(again.body.counts).to.include({ credited: 1 });
+      await indexed();
+      expect(await balanceOf(person.accountId)).to.equal(4_200n);
     });
 
     it("puts a credit that would pass the annual cap (with the file's earlier credits) in suspense and credits the others; the cap itself is reached exactly", async () => {
@@ -547,8 +693,9 @@ ${entries.join("\n")}
       expect(atCap).to.include({ outcome: "credited", state: "succeeded" });
       expect(res.body.counts).to.include({ credited: 1, rejected: 2 });
       expect(res.body.creditedTotal).to.equal("¥12,000.00");
-      // One operation (the ¥12,000.00 credit), three processed keys, two suspense entries.
-      expect(footprint()).to.deep.equal({ operations: before.operations + 1, suspense: before.suspense + 2, keys: before.keys + 3 });
+      // One operation (the ¥12,000.00 credit), three processed bookings (each under its transaction's and its entry's
+      // AcctSvcrRef: six keys), two suspense entries.
+      expect(footprint()).to.deep.equal({ operations: before.operations + 1, suspense: before.suspense + 2, keys: before.keys + 6 });
       const op = gateway.store.operations.get(atCap.operationId)!;
       expect(op.request.items).to.have.length(1);
       // The absurd amount keeps no fen value, so it can only be returned, never assigned to a member.

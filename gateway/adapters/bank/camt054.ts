@@ -166,6 +166,8 @@ export interface Camt054Lookup {
 export interface ProcessedBookingInfo {
   amountFen: bigint | null;
   bookedAt: number | null;
+  /** The key the booking was stored under (its dedup key), when known: tells a booking keyed by EndToEndId alone. */
+  dedupKey?: string;
 }
 
 export interface Camt054ClassifyOptions {
@@ -258,6 +260,8 @@ export type Camt054Decision =
       /** Unix seconds; a date-only booking date is 00:00 China Standard Time. */
       bookedAt: number;
       dedupKey: string;
+      /** The booking's other keys (camt054CandidateKeys), stored with the dedup key. */
+      aliasKeys?: string[];
       source: Camt054Source;
     }
   | {
@@ -266,6 +270,8 @@ export type Camt054Decision =
       amountFen: bigint;
       bookedAt: number;
       dedupKey: string;
+      /** The booking's other keys (camt054CandidateKeys), stored with the dedup key. */
+      aliasKeys?: string[];
       source: Camt054Source;
     }
   | {
@@ -277,6 +283,7 @@ export type Camt054Decision =
       bookedAt: number;
       dedupKey: string;
       reason: BankReason<"PAYROLL_AMOUNT_MISMATCH">;
+      aliasKeys?: string[];
       source: Camt054Source;
     }
   | {
@@ -287,6 +294,8 @@ export type Camt054Decision =
        */
       kind: "conflict";
       dedupKey: string;
+      /** The key the earlier booking was found under, when not `dedupKey`. */
+      matchedKey?: string;
       conflictKey: string;
       amountFen?: bigint;
       bookedAt?: number;
@@ -298,6 +307,10 @@ export type Camt054Decision =
       /** Same dedup key as an earlier transaction (in this document or, via `alreadyProcessed`, before). */
       kind: "duplicate";
       dedupKey: string;
+      /** The key the earlier booking was found under, when not `dedupKey` (another of its references, `API|<ref>`…). */
+      matchedKey?: string;
+      /** The amount of this delivery, CNY in fen, when it is one. */
+      amountFen?: bigint;
       reason: BankReason<"DUPLICATE">;
       source: Camt054Source;
     }
@@ -311,6 +324,8 @@ export type Camt054Decision =
       suspense: boolean;
       /** Present when the transaction carries enough bank references to be recognised again. */
       dedupKey?: string;
+      /** The booking's other keys (camt054CandidateKeys), stored with the dedup key. */
+      aliasKeys?: string[];
       amountFen?: bigint;
       bookedAt?: number;
       /** A debit reversal (`RvslInd`): the dedup key of the credit it reverses (looked up by the caller). */
@@ -347,6 +362,62 @@ export function camt054DedupKey(entry: ReportEntry, tx: ReportTransaction | unde
   if (entry.acctSvcrRef) return `NTRY|${entry.acctSvcrRef}|${tx?.index ?? 0}`;
   const ref = meaningfulRef(tx?.endToEndId) ?? tx?.txId ?? entry.ntryRef;
   return ref ? `E2E|${ref}` : undefined;
+}
+
+/**
+ * Every key the same booking may have been stored under, the dedup key first: a resend may add or drop a reference
+ * (the first delivery gave only the entry's AcctSvcrRef, the resend also the transaction's), so a booking is
+ * recognised by ANY of its bank references — `TX|<tx AcctSvcrRef>`, `NTRY|<entry AcctSvcrRef>|<index>`,
+ * `E2E|<EndToEndId>`, `E2E|<TxId>` (NtryRef, often a sequence number within the notification, is the dedup key
+ * only when there is nothing else, never another key). The caller stores all of them for a booking it acts on.
+ */
+export function camt054CandidateKeys(entry: ReportEntry, tx: ReportTransaction | undefined): string[] {
+  const keys = new Set<string>();
+  const primary = camt054DedupKey(entry, tx);
+  if (primary === undefined) return [];
+  keys.add(primary);
+  if (tx?.acctSvcrRef) keys.add(`TX|${tx.acctSvcrRef}`);
+  if (entry.acctSvcrRef) keys.add(`NTRY|${entry.acctSvcrRef}|${tx?.index ?? 0}`);
+  const payerRefs = (t: ReportTransaction | undefined) => new Set([meaningfulRef(t?.endToEndId), t?.txId].filter((r): r is string => Boolean(r)));
+  // In an entry of several transactions, a payer reference two of them share names neither.
+  const shared = new Set<string>();
+  if (entry.transactions.length > 1) {
+    const seen = new Set<string>();
+    for (const other of entry.transactions) for (const r of payerRefs(other)) (seen.has(r) ? shared : seen).add(r);
+  }
+  for (const r of payerRefs(tx)) if (!shared.has(r)) keys.add(`E2E|${r}`);
+  return [...keys];
+}
+
+/** {@link camt054CandidateKeys} in the forms earlier versions stored ({@link legacyCamt054DedupKey}). */
+export function legacyCamt054CandidateKeys(account: string, entry: ReportEntry, tx: ReportTransaction | undefined): string[] {
+  const amount = tx?.amount ?? entry.amount;
+  const tail = `|${amount.text}${amount.currency}|${entry.bookingDate ?? entry.valueDate ?? ""}`;
+  return camt054CandidateKeys(entry, tx).map((k) => `${account}|${k}${k.startsWith("E2E|") ? tail : ""}`);
+}
+
+/** A key from a payer's reference (EndToEndId, TxId, NtryRef): `E2E|…`, or `<account>|E2E|…` of earlier versions. */
+export function isPayerReferenceKey(key: string): boolean {
+  return key.startsWith("E2E|") || /^[^|]*\|E2E\|/.test(key);
+}
+
+/**
+ * Whether a booking found under `matchedKey` is the same as the transaction keyed `dedupKey`. A payer's reference
+ * may repeat: it joins the two only when one of them carries no AcctSvcrRef (is keyed by a payer reference); two
+ * bookings that both carry the bank's own references are the same only by one of those. Unknown stored key: joined.
+ */
+export function joinsByPayerReference(dedupKey: string, matchedKey: string, stored: ProcessedBookingInfo): boolean {
+  if (matchedKey === dedupKey || !isPayerReferenceKey(matchedKey) || isPayerReferenceKey(dedupKey)) return true;
+  return stored.dedupKey === undefined || isPayerReferenceKey(stored.dedupKey);
+}
+
+/**
+ * The bank references of a transaction another channel (the JSON API's `bankReference`) may have used for the same
+ * money: the transaction's and the entry's AcctSvcrRef and the EndToEndId. The caller looks each up as `API|<ref>`.
+ */
+export function camt054ApiReferenceKeys(source: Pick<Camt054Source, "acctSvcrRef" | "entryAcctSvcrRef" | "endToEndId">): string[] {
+  const refs = [source.acctSvcrRef, source.entryAcctSvcrRef, meaningfulRef(source.endToEndId)].filter((r): r is string => Boolean(r));
+  return [...new Set(refs)].map((r) => `API|${r}`);
 }
 
 /**
@@ -395,10 +466,11 @@ function reject(
   };
 }
 
-function duplicate(dedupKey: string, shown: string, shownZh: string, source: Camt054Source): Camt054Decision {
+function duplicate(dedupKey: string, shown: string, shownZh: string, source: Camt054Source, amountFen?: bigint): Camt054Decision & { kind: "duplicate" } {
   return {
     kind: "duplicate",
     dedupKey,
+    ...(amountFen !== undefined ? { amountFen } : {}),
     reason: {
       code: "DUPLICATE",
       zh: `重复通知：银行参考号相同的 ${shownZh} 已处理过，不再入账。`,
@@ -447,7 +519,12 @@ export function classifyCamt054Entries(parsed: Camt054Document, lookup: Camt054L
       const totalMismatch = entryTotalMismatch(entry);
       for (const tx of txs) {
         const context: EntryContext = { notification, account, entry, totalMismatch, foreignAccount };
-        decisions.push(classifyTransaction(context, tx, lookup, seenInDocument, options));
+        const decision = classifyTransaction(context, tx, lookup, seenInDocument, options);
+        const keys = camt054CandidateKeys(entry, tx);
+        if (keys.length > 1 && decision.kind !== "duplicate" && decision.kind !== "conflict" && decision.dedupKey === keys[0]) {
+          decision.aliasKeys = keys.slice(1);
+        }
+        decisions.push(decision);
       }
     }
   }
@@ -536,21 +613,40 @@ function classifyTransaction(
     );
   }
   const dedupKey = camt054DedupKey(entry, tx);
-  const legacyKey = legacyCamt054DedupKey(account, entry, tx);
   const stored = (key: string | undefined): ProcessedBookingInfo | undefined => {
     if (key === undefined) return undefined;
     if (lookup.processedBooking) return lookup.processedBooking(key);
     return lookup.alreadyProcessed?.(key) ? { amountFen: null, bookedAt: null } : undefined;
+  };
+  // A booking is recognised by ANY of its bank references (a resend may add the transaction's AcctSvcrRef), in
+  // the keys of earlier versions too, and by a reference the JSON API used for the same money (`API|<ref>`).
+  const candidates = camt054CandidateKeys(entry, tx);
+  const legacyCandidates = [...new Set([legacyCamt054DedupKey(account, entry, tx), ...legacyCamt054CandidateKeys(account, entry, tx)])]
+    .filter((k): k is string => k !== undefined);
+  // A payer's reference (EndToEndId, TxId) is no bank reference and may repeat: it joins this transaction to an
+  // earlier booking only when one of the two carries no AcctSvcrRef (was keyed `E2E|…`); two bookings that both
+  // carry the bank's AcctSvcrRef are the same only by an AcctSvcrRef key.
+  const storedMatch = (withApi: boolean): { key: string; info: ProcessedBookingInfo } | undefined => {
+    for (const key of [...candidates, ...legacyCandidates, ...(withApi ? camt054ApiReferenceKeys(source) : [])]) {
+      const info = (withApi && candidates.includes(key) ? seenInDocument.get(key) : undefined) ?? stored(key);
+      if (!info) continue;
+      if (dedupKey !== undefined && !joinsByPayerReference(dedupKey, key, info)) continue;
+      return { key, info };
+    }
+    return undefined;
   };
   if (creditDebit !== "CRDT") {
     if (creditDebit === "DBIT" && entry.reversal && dedupKey !== undefined) {
       // A debit reversal of a booking: the bank takes back money it credited. Never debited from the member
       // automatically: the caller lists it for an operator, naming the credit it reverses.
       const reversalKey = `RVSL|${dedupKey}`;
-      if (seenInDocument.has(reversalKey) || stored(reversalKey)) return duplicate(reversalKey, shown, shownZh, source);
+      // A resend of the reversal is recognised by any of its references too.
+      const seenReversal = candidates.map((k) => `RVSL|${k}`).find((k) => seenInDocument.has(k) || stored(k));
+      if (seenReversal) return { ...duplicate(reversalKey, shown, shownZh, source), ...(seenReversal !== reversalKey ? { matchedKey: seenReversal } : {}) };
       seenInDocument.set(reversalKey, { amountFen: null, bookedAt: null });
-      const original = stored(dedupKey) ?? stored(legacyKey);
-      const reverses = original ? (lookup.processedBooking?.(dedupKey) ? dedupKey : legacyKey!) : undefined;
+      const match = storedMatch(false);
+      const original = match?.info;
+      const reverses = match?.key;
       return reject(
         "REVERSAL",
         original
@@ -592,14 +688,16 @@ function classifyTransaction(
   // its first transaction only) and the booking time. A second delivery of the key is compared with it.
   const bookedAtOfEntry = isoToUnixSeconds(entry.bookingDate ?? entry.valueDate ?? "");
   const bookedFen = totalMismatch ? ((tx?.index ?? 0) === 0 ? entry.amount.fen : undefined) : amount?.fen;
-  const mine: ProcessedBookingInfo = { amountFen: bookedFen ?? null, bookedAt: bookedAtOfEntry ?? null };
-  const first = seenInDocument.get(dedupKey) ?? stored(dedupKey) ?? stored(legacyKey);
-  if (first) {
+  const mine: ProcessedBookingInfo = { amountFen: bookedFen ?? null, bookedAt: bookedAtOfEntry ?? null, dedupKey };
+  const match = storedMatch(true);
+  if (match) {
+    const first = match.info;
+    const matched = match.key !== dedupKey ? { matchedKey: match.key } : {};
     const amountDiffers = first.amountFen !== null && mine.amountFen !== null && first.amountFen !== mine.amountFen;
     const dateDiffers = first.bookedAt !== null && mine.bookedAt !== null && first.bookedAt !== mine.bookedAt;
-    if (!amountDiffers && !dateDiffers) return duplicate(dedupKey, shown, shownZh, source);
+    if (!amountDiffers && !dateDiffers) return { ...duplicate(dedupKey, shown, shownZh, source, amount?.fen), ...matched };
     const conflictKey = `CONFLICT|${dedupKey}|${mine.amountFen ?? amount?.text ?? ""}|${mine.bookedAt ?? ""}`;
-    if (seenInDocument.has(conflictKey) || stored(conflictKey)) return duplicate(conflictKey, shown, shownZh, source);
+    if (seenInDocument.has(conflictKey) || stored(conflictKey)) return duplicate(conflictKey, shown, shownZh, source, amount?.fen);
     seenInDocument.set(conflictKey, mine);
     const before = first.amountFen !== null ? formatFen(first.amountFen) : "（金额未知 / amount unknown）";
     const now = mine.amountFen !== null ? formatFen(mine.amountFen) : shown;
@@ -607,6 +705,7 @@ function classifyTransaction(
     return {
       kind: "conflict",
       dedupKey,
+      ...matched,
       conflictKey,
       ...(mine.amountFen !== null ? { amountFen: mine.amountFen } : {}),
       ...(mine.bookedAt !== null ? { bookedAt: mine.bookedAt } : {}),
@@ -619,7 +718,7 @@ function classifyTransaction(
       source,
     };
   }
-  seenInDocument.set(dedupKey, mine);
+  for (const key of candidates) seenInDocument.set(key, mine);
   const when = bookedAtOfEntry !== undefined ? { bookedAt: bookedAtOfEntry } : {};
   if (totalMismatch) {
     // One suspense entry for what the bank booked (the entry amount), on the entry's first transaction; the
@@ -638,7 +737,8 @@ function classifyTransaction(
     return amount.problem === "decimals"
       ? reject("AMOUNT_INVALID", `金额“${amount.text}”超过两位小数，人民币金额最小单位为分。`, `Amount "${amount.text}" has more than 2 decimals; CNY amounts are in whole fen.`, source, { suspense: true, dedupKey })
       : /^-\d+(\.\d+)?$/.test(amount.text.trim())
-        ? reject("AMOUNT_INVALID", `金额“${amount.text}”为负数：ISO 20022 金额不带符号，方向由借贷标识（CdtDbtInd）表示。`, `Amount "${amount.text}" is negative: ISO 20022 amounts carry no sign (the direction is CdtDbtInd).`, source, { suspense: true, dedupKey })
+        // A credit of a negative amount books no money to us: refused, not a suspense credit to assign.
+        ? reject("AMOUNT_INVALID", `金额“${amount.text}”为负数：ISO 20022 金额不带符号，方向由借贷标识（CdtDbtInd）表示，此笔不入账。`, `Amount "${amount.text}" is negative: ISO 20022 amounts carry no sign (the direction is CdtDbtInd); not credited.`, source)
         : reject("AMOUNT_INVALID", `金额“${amount.text}”不是有效的十进制金额。`, `Amount "${amount.text}" is not a valid decimal amount.`, source, { suspense: true, dedupKey });
   }
   const amountFen = amount.fen;

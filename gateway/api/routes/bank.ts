@@ -54,7 +54,7 @@ const Camt054ReportBody = z
       amount: z.string(), amountFen: z.string().optional(), currency: z.string(), outcome: z.enum(["accepted", "credited", "duplicate", "conflict", "held", "rejected"]).openapi({ description: CAMT054_OUTCOMES }),
       decision: z.string(), pensionReference: z.string().optional(), payrollReference: z.string().optional(), operationId: z.string().optional(),
       operationIds: z.array(z.string()).optional(), state: z.string().optional(), suspenseId: z.string().optional(), reason: Reason.optional(),
-      firstDelivery: z.object({ messageId: z.string(), outcome: z.string(), operationId: z.string().optional(), suspenseId: z.string().optional(), amount: z.string().optional() }).optional(),
+      firstDelivery: z.object({ messageId: z.string(), outcome: z.string(), operationId: z.string().optional(), state: z.string().optional(), suspenseId: z.string().optional(), amount: z.string().optional() }).optional(),
       reverses: z.object({ messageId: z.string(), outcome: z.string(), operationId: z.string().optional(), bankReference: z.string() }).optional(),
     })),
   })
@@ -150,7 +150,10 @@ export function bankRoutes(services: Services): RouteDefinition[] {
       description:
         "camt.054.001.02/.04/.08/.12. One line per transaction, with its outcome. " + CAMT054_OUTCOMES + " Without wait=true a contribution (or the release of the employer's payroll file when the amount equals its total) is reported accepted, never credited: follow its operation. Also reported: duplicate (same bank booking delivered before: exactly once across resends and overlapping files), held (payroll amount mismatch) or rejected with a reason in Chinese and English (foreign currency, debit, pending, bad reference…; unassignable CNY credits go to the suspense list). Files can also be dropped in DATA_DIR/inbox/bank.",
       query: WaitQuery, body: XmlBytes,
-      responses: { 200: { description: "The report: one line per transaction.", schema: Camt054ReportBody }, ...xmlErrors },
+      responses: {
+        200: { description: "The report: one line per transaction.", schema: Camt054ReportBody }, ...xmlErrors,
+        503: { description: "CHAIN_UNAVAILABLE: the chain node did not answer the annual-cap pre-check in time; nothing was stored, send the notification again.", schema: ErrorBody },
+      },
       handle: async ({ caller, query, body }) => ({ status: 200, body: await bank.incoming.ingestCamt054Xml(caller, body, { source: "http", wait: query?.wait === "true" }) }),
     }),
     defineRoute({

@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { AbiCoder, concat, id as keccakUtf8, keccak256 } from "ethers";
 import {
-  BankMessageError, classifyCamt054Entries, displayAmount, fenToDecimal, parsePayrollFile, readCamt054, parseBankXml,
+  BankMessageError, camt054ApiReferenceKeys, classifyCamt054Entries, joinsByPayerReference, displayAmount, fenToDecimal, parsePayrollFile, readCamt054, parseBankXml,
   type BankReason, type Camt054Decision, type Camt054Document, type Camt054Source, type PayrollFileFormat, type PayrollFileMode,
 } from "../../adapters/bank/index.js";
 import { CALLS } from "../../chain/calls.js";
@@ -25,7 +25,8 @@ import { pseudonymFor, type MemberRef } from "../members.js";
 import { viewOperation } from "../operations.js";
 import { planIdOf } from "../plans.js";
 import { shanghaiTime } from "../time.js";
-import type { BankRepository, PayrollItem, SuspenseRecord, SuspenseStatus } from "./repository.js";
+import { bankRefOf } from "../contributions.js";
+import type { BankRepository, PayrollItem, ProcessedBooking, SuspenseRecord, SuspenseStatus } from "./repository.js";
 
 /**
  * What became of one transaction, as far as is known when the report is written:
@@ -66,7 +67,7 @@ export interface Camt054ReportEntry {
   suspenseId?: string;
   reason?: BankReason;
   /** For a duplicate or a conflict: what the first delivery did (a conflict also names its amount). */
-  firstDelivery?: { messageId: string; outcome: string; operationId?: string; suspenseId?: string; amount?: string };
+  firstDelivery?: { messageId: string; outcome: string; operationId?: string; state?: string; suspenseId?: string; amount?: string };
   /** For a debit reversal of a processed credit: that credit's delivery and operation. */
   reverses?: { messageId: string; outcome: string; operationId?: string; bankReference: string };
 }
@@ -170,13 +171,23 @@ export interface IncomingOptions {
    * it). Default: {@link DEFAULT_COLLECTION_ACCOUNT}, the account of our samples.
    */
   collectionAccount?: string;
+  /** How long the camt.054 pre-check waits for the chain's answers (default {@link CHAIN_READ_TIMEOUT_MS}). */
+  chainReadTimeoutMs?: number;
 }
+
+/** How long the camt.054 pre-check waits for the chain node before answering CHAIN_UNAVAILABLE. */
+export const CHAIN_READ_TIMEOUT_MS = 5_000;
 
 /** The pension collection account of the embedded stack and of our samples (test/fixtures/iso20022). */
 export const DEFAULT_COLLECTION_ACCOUNT = "110012345000526001";
 
 function describeAmount(source: Camt054Source, fen?: bigint): string {
   return displayAmount(source.amountText, source.currency, fen);
+}
+
+/** A first delivery whose operation failed: refused by the ledger as already credited (`duplicate`), else `creditFailed`. */
+function failedDeliveryOutcome(code: string | undefined): string {
+  return code === "BANK_REFERENCE_ALREADY_USED" ? "duplicate" : "creditFailed";
 }
 
 function bankReferenceOf(source: Camt054Source): string | null {
@@ -267,7 +278,7 @@ export class IncomingMoney {
         const file = this.repo.payrollFile(reference);
         return file ? { totalFen: file.totalFen } : undefined;
       },
-      processedBooking: (key) => this.repo.processed(key),
+      processedBooking: (key) => this.processedBooking(key),
     }, { collectionAccounts: [this.collectionAccount()] });
 
     // Personal credits, in file order: chunked by gas first (each chunk's chain reference comes from all its
@@ -300,7 +311,7 @@ export class IncomingMoney {
           const d = p.decision;
           const base = this.entryBase(d.source, p.line);
           if (refusal) {
-            const suspenseId = this.toSuspense(d.dedupKey, messageId, d.source, d.amountFen, d.bookedAt, refusal, receivedAt);
+            const suspenseId = this.toSuspense(d.dedupKey, messageId, d.source, d.amountFen, d.bookedAt, refusal, receivedAt, "suspense", d.aliasKeys);
             lines.set(p.line, {
               ...base, amount: formatFen(d.amountFen), amountFen: d.amountFen.toString(), outcome: "rejected", decision: d.kind,
               pensionReference: d.reference, suspenseId, reason: refusal,
@@ -326,6 +337,7 @@ export class IncomingMoney {
             dedupKey: d.dedupKey, messageId, outcome: "credited", bankReference: base.bankReference ?? d.dedupKey, amountFen: d.amountFen,
             bookedAt: d.bookedAt, chainBankRef, operationId: op.id, payrollReference: null, suspenseId: null,
           }, receivedAt);
+          this.repo.recordAliases(d.dedupKey, d.aliasKeys ?? [], receivedAt);
           const entry: Camt054ReportEntry = {
             ...base, amount: formatFen(d.amountFen), amountFen: d.amountFen.toString(), outcome: "accepted", decision: d.kind,
             pensionReference: d.reference, operationId: op.id, state: op.state,
@@ -354,12 +366,30 @@ export class IncomingMoney {
     return this.report(document, options.source, receivedAt, entries);
   }
 
-  /** The decision, or a duplicate if its booking's key was stored meanwhile (a concurrent delivery of the same file). */
+  /**
+   * What was stored under a key: a camt.054 booking (by any of its references), or — for `API|<ref>` — a
+   * contribution the JSON API queued under that bank reference (always a duplicate: the same reference credits once).
+   */
+  private processedBooking(key: string): { amountFen: bigint | null; bookedAt: number | null } | undefined {
+    if (key.startsWith("API|")) return this.repo.apiContributionOf(bankRefOf(key.slice(4))) ? { amountFen: null, bookedAt: null } : undefined;
+    return this.repo.processed(key);
+  }
+
+  /**
+   * The decision, or a duplicate if its booking was stored meanwhile under any of its keys (a concurrent delivery
+   * of the same file, or the JSON API under one of its references).
+   */
   private stillNew(d: Camt054Decision): Camt054Decision {
-    const key = d.kind === "duplicate" ? undefined : d.kind === "conflict" ? d.conflictKey : d.dedupKey;
-    if (!key || !this.repo.isProcessed(key)) return d;
+    const keys = d.kind === "duplicate" ? [] : d.kind === "conflict" ? [d.conflictKey]
+      : d.dedupKey === undefined ? [] : [d.dedupKey, ...(d.aliasKeys ?? []), ...camt054ApiReferenceKeys(d.source)];
+    const key = keys.find((k) => {
+      const found = this.processedBooking(k);
+      return found !== undefined && (d.kind === "conflict" || joinsByPayerReference(d.dedupKey!, k, found));
+    });
+    if (!key) return d;
+    const primary = d.kind === "conflict" ? d.conflictKey : d.dedupKey!;
     return {
-      kind: "duplicate", dedupKey: key, source: d.source,
+      kind: "duplicate", dedupKey: primary, ...(key !== primary ? { matchedKey: key } : {}), source: d.source,
       reason: {
         code: "DUPLICATE",
         zh: "重复通知：银行参考号相同的来账已由同时到达的另一份通知处理，不再入账。",
@@ -403,9 +433,9 @@ export class IncomingMoney {
       }
     }
     const list = [...queries.values()];
-    const answers = this.deps.ledger.contributionsInYearMany
-      ? await this.deps.ledger.contributionsInYearMany(list)
-      : await Promise.all(list.map((q) => this.deps.ledger.contributionsInYear(q.member, q.year)));
+    const answers = await this.withChainTimeout(this.deps.ledger.contributionsInYearMany
+      ? this.deps.ledger.contributionsInYearMany(list)
+      : Promise.all(list.map((q) => this.deps.ledger.contributionsInYear(q.member, q.year))));
     const room = new Map<string, bigint>();
     list.forEach((q, i) => room.set(`${q.member}|${q.year}`, answers[i]!.remaining));
     for (const p of personal) {
@@ -425,6 +455,26 @@ export class IncomingMoney {
       }
     }
     return refusals;
+  }
+
+  /**
+   * A chain read of the pre-check, bounded: a node that does not answer within `chainReadTimeoutMs` (default
+   * {@link CHAIN_READ_TIMEOUT_MS}) is CHAIN_UNAVAILABLE (503), and nothing of the notification is stored.
+   */
+  private async withChainTimeout<T>(read: Promise<T>): Promise<T> {
+    const ms = this.options.chainReadTimeoutMs ?? CHAIN_READ_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AppError("CHAIN_UNAVAILABLE", `${ERROR_CATALOG.CHAIN_UNAVAILABLE.en} (the annual-cap pre-check of the camt.054 credits got no answer within ${ms} ms; nothing was stored, send the notification again)`, {
+        details: { timeoutMs: ms },
+      })), ms);
+    });
+    read.catch(() => undefined);
+    try {
+      return await Promise.race([read, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -558,7 +608,7 @@ export class IncomingMoney {
             zh: `批次 ${decision.payrollReference} 已于此前的来账入账，本笔 ${formatFen(decision.amountFen)} 不再入账，转入待处理款项。`,
             en: `Payroll batch ${decision.payrollReference} was already released by an earlier booking; this ${formatFen(decision.amountFen)} is not credited again and goes to suspense.`,
           };
-          const suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, decision.bookedAt, reason, now);
+          const suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, decision.bookedAt, reason, now, "suspense", decision.aliasKeys);
           return { ...base, amount: formatFen(decision.amountFen), amountFen: decision.amountFen.toString(), outcome: "rejected", decision: "payrollAlreadyReleased", payrollReference: decision.payrollReference, suspenseId, reason };
         }
         // The payroll period's totals the ledger checks every batch against: the file's accepted lines.
@@ -580,13 +630,14 @@ export class IncomingMoney {
           dedupKey: decision.dedupKey, messageId, outcome: "released", bankReference: base.bankReference ?? decision.dedupKey, amountFen: decision.amountFen,
           bookedAt: decision.bookedAt, chainBankRef: null, operationId: ids[0]!, payrollReference: file.payrollReference, suspenseId: null,
         }, now);
+        this.repo.recordAliases(decision.dedupKey, decision.aliasKeys ?? [], now);
         return {
           ...base, amount: formatFen(decision.amountFen), amountFen: decision.amountFen.toString(), outcome: "accepted", decision: decision.kind,
           payrollReference: file.payrollReference, operationIds: ids, state: "pending",
         };
       }
       case "payrollHeld": {
-        const suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, decision.bookedAt, decision.reason, now, "held");
+        const suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, decision.bookedAt, decision.reason, now, "held", decision.aliasKeys);
         this.repo.addPayrollHold(decision.payrollReference, { dedupKey: decision.dedupKey, amountFen: decision.amountFen.toString(), bookedAt: decision.bookedAt, suspenseId });
         return {
           ...base, amount: formatFen(decision.amountFen), amountFen: decision.amountFen.toString(), outcome: "held", decision: decision.kind,
@@ -594,23 +645,21 @@ export class IncomingMoney {
         };
       }
       case "duplicate": {
-        const first = this.repo.processed(decision.dedupKey);
+        const firstDelivery = this.firstDelivery(decision.matchedKey ?? decision.dedupKey);
         return {
-          ...base, amount: describeAmount(s), outcome: "duplicate", decision: decision.kind, reason: decision.reason,
-          ...(first
-            ? { firstDelivery: { messageId: first.messageId, outcome: first.outcome, ...(first.operationId ? { operationId: first.operationId } : {}), ...(first.suspenseId ? { suspenseId: first.suspenseId } : {}) } }
-            : {}),
+          ...base, amount: describeAmount(s, decision.amountFen), ...(decision.amountFen !== undefined ? { amountFen: decision.amountFen.toString() } : {}),
+          outcome: "duplicate", decision: decision.kind, reason: decision.reason, ...(firstDelivery ? { firstDelivery } : {}),
         };
       }
       case "conflict": {
-        const first = this.repo.processed(decision.dedupKey) ?? undefined;
+        const first = this.repo.processed(decision.matchedKey ?? decision.dedupKey) ?? undefined;
         const suspenseId = this.toSuspense(decision.conflictKey, messageId, s, decision.amountFen, decision.bookedAt, decision.reason, now);
         return {
           ...base, amount: describeAmount(s, decision.amountFen), ...(decision.amountFen !== undefined ? { amountFen: decision.amountFen.toString() } : {}),
           outcome: "conflict", decision: decision.kind, reason: decision.reason, suspenseId,
           ...(first
             ? { firstDelivery: {
-                messageId: first.messageId, outcome: first.outcome, ...(first.operationId ? { operationId: first.operationId } : {}),
+                messageId: first.messageId, outcome: this.deliveryOutcome(first), ...(first.operationId ? { operationId: first.operationId } : {}),
                 ...(first.suspenseId ? { suspenseId: first.suspenseId } : {}), ...(first.amountFen !== null ? { amount: formatFen(first.amountFen) } : {}),
               } }
             : {}),
@@ -638,17 +687,47 @@ export class IncomingMoney {
           outcome: "rejected", decision: decision.kind, reason, ...(reverses ? { reverses } : {}),
         };
         if (decision.suspense) {
-          entry.suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, decision.bookedAt, reason, now);
+          entry.suspenseId = this.toSuspense(decision.dedupKey, messageId, s, decision.amountFen, decision.bookedAt, reason, now, "suspense", decision.aliasKeys);
         }
         return entry;
       }
     }
   }
 
+  /**
+   * What the first delivery of a booking did, as far as is known now: a credit or release whose operation is still
+   * queued is `accepted` (with the operation's state), `credited` once the ledger has it; a reference the JSON API
+   * used names that operation (messageId `POST /v1/contributions`).
+   */
+  private firstDelivery(key: string): Camt054ReportEntry["firstDelivery"] | undefined {
+    if (key.startsWith("API|")) {
+      const op = this.repo.apiContributionOf(bankRefOf(key.slice(4)));
+      return op ? { messageId: op.kind === "contributeBatch" ? "POST /v1/contribution-batches" : "POST /v1/contributions", outcome: op.state === "succeeded" ? "credited" : "accepted", operationId: op.id, state: op.state } : undefined;
+    }
+    const first = this.repo.processed(key);
+    if (!first) return undefined;
+    const state = first.operationId ? this.deps.store.operations.get(first.operationId)?.state : undefined;
+    return {
+      messageId: first.messageId, outcome: this.deliveryOutcome(first), ...(first.operationId ? { operationId: first.operationId } : {}),
+      ...(state ? { state } : {}), ...(first.suspenseId ? { suspenseId: first.suspenseId } : {}),
+    };
+  }
+
+  /** A stored booking's outcome for a report: `credited`/`released` only once its operation succeeded, else `accepted`. */
+  private deliveryOutcome(first: ProcessedBooking): string {
+    if (first.outcome !== "credited" && first.outcome !== "released") return first.outcome;
+    const ids = first.outcome === "released" && first.payrollReference ? this.repo.payrollFile(first.payrollReference)?.operationIds ?? [] : [];
+    const ops = (ids.length > 0 ? ids : first.operationId ? [first.operationId] : []).map((id) => this.deps.store.operations.get(id));
+    if (ops.length === 0 || ops.some((op) => !op)) return first.outcome;
+    if (ops.every((op) => op!.state === "succeeded")) return first.outcome;
+    if (ops.some((op) => op!.state === "failed")) return failedDeliveryOutcome(ops.find((op) => op!.state === "failed")!.error?.code);
+    return "accepted";
+  }
+
   /** A suspense entry (and, with a dedup key, the booking marked processed). Returns the suspense id. */
   private toSuspense(
     dedupKey: string | undefined, messageId: string, s: Camt054Source, amountFen: bigint | undefined, bookedAt: number | undefined,
-    reason: BankReason, now: string, outcome: "suspense" | "held" = "suspense",
+    reason: BankReason, now: string, outcome: "suspense" | "held" = "suspense", aliasKeys: readonly string[] = [],
   ): string {
     const id = `SUS-${randomUUID()}`;
     this.repo.insertSuspense({
@@ -660,6 +739,7 @@ export class IncomingMoney {
         dedupKey, messageId, outcome, bankReference: bankReferenceOf(s) ?? dedupKey, amountFen: amountFen ?? null, bookedAt: bookedAt ?? null,
         chainBankRef: null, operationId: null, payrollReference: null, suspenseId: id,
       }, now);
+      this.repo.recordAliases(dedupKey, aliasKeys, now);
     }
     return id;
   }

@@ -89,6 +89,11 @@ export interface PayoutReportRecord {
 }
 
 type Row = Record<string, any>;
+export interface OperationRow {
+  id: string;
+  kind: string;
+  state: string;
+}
 const big = (v: unknown) => (v === null || v === undefined ? null : BigInt(v as string));
 
 export class BankRepository {
@@ -112,8 +117,10 @@ export class BankRepository {
 
   // ── processed bookings ──
 
+  /** The booking stored under this key: an alias row (another reference of the booking) gives its booking's row. */
   processed(dedupKey: string): ProcessedBooking | undefined {
-    const r = this.statement("SELECT * FROM bank_processed_keys WHERE dedup_key = ?").get(dedupKey) as Row | undefined;
+    let r = this.statement("SELECT * FROM bank_processed_keys WHERE dedup_key = ?").get(dedupKey) as Row | undefined;
+    if (r?.alias_of) r = (this.statement("SELECT * FROM bank_processed_keys WHERE dedup_key = ?").get(r.alias_of) as Row | undefined) ?? r;
     return r
       ? {
           dedupKey: r.dedup_key, messageId: r.message_id, outcome: r.outcome, bankReference: r.bank_reference, amountFen: big(r.amount_fen),
@@ -138,6 +145,46 @@ export class BankRepository {
         b.payrollReference, b.suspenseId, now);
   }
 
+  /**
+   * The booking's other keys (its other bank references), each pointing at the row of its dedup key. A key that is
+   * there already is left as it is (the classifier and the re-check before the commit found none).
+   */
+  recordAliases(dedupKey: string, aliasKeys: readonly string[], now: string): void {
+    const insert = this.statement(
+      `INSERT OR IGNORE INTO bank_processed_keys (dedup_key, message_id, outcome, bank_reference, amount_fen, booked_at, chain_bank_ref, operation_id,
+       payroll_reference, suspense_id, processed_at, alias_of)
+       SELECT ?, message_id, outcome, bank_reference, amount_fen, booked_at, NULL, NULL, NULL, NULL, ?, dedup_key FROM bank_processed_keys WHERE dedup_key = ?`,
+    );
+    for (const key of aliasKeys) if (key !== dedupKey) insert.run(key, now, dedupKey);
+  }
+
+  /**
+   * What the camt.054 path stored under a bank reference in any of its key kinds (`TX|ref`, `NTRY|ref|<i>`,
+   * `E2E|ref`), aliases included: the JSON API refuses such a reference.
+   */
+  camtBookingOfReference(reference: string): ProcessedBooking | undefined {
+    const r = this
+      .statement(
+        `SELECT dedup_key FROM bank_processed_keys WHERE dedup_key IN (?, ?) OR (dedup_key > ? AND dedup_key < ?) ORDER BY processed_at LIMIT 1`,
+      )
+      .get(`TX|${reference}`, `E2E|${reference}`, `NTRY|${reference}|`, `NTRY|${reference}}`) as Row | undefined;
+    return r ? this.processed(r.dedup_key) : undefined;
+  }
+
+  /**
+   * The JSON API's contribution operation (`contribute`, `contributeBatch`) under this chain bank reference that
+   * has not failed (a refused one credited nothing), oldest first.
+   */
+  apiContributionOf(chainBankRef: string): OperationRow | undefined {
+    const r = this
+      .statement(
+        `SELECT id, kind, state FROM operations WHERE json_extract(request_json, '$.bankRef') = ? AND kind IN ('contribute', 'contributeBatch')
+         AND state <> 'failed' ORDER BY seq LIMIT 1`,
+      )
+      .get(chainBankRef.toLowerCase()) as Row | undefined;
+    return r ? { id: r.id, kind: r.kind, state: r.state } : undefined;
+  }
+
   markCreditFailed(dedupKey: string, suspenseId: string): void {
     this.statement("UPDATE bank_processed_keys SET outcome = 'creditFailed', suspense_id = ? WHERE dedup_key = ?").run(suspenseId, dedupKey);
   }
@@ -150,7 +197,7 @@ export class BankRepository {
 
   /** The credits (outcome `credited`) that currently point at an operation. */
   creditsOfOperation(operationId: string): ProcessedBooking[] {
-    const rows = this.statement("SELECT dedup_key FROM bank_processed_keys WHERE operation_id = ? AND outcome = 'credited'").all(operationId) as Row[];
+    const rows = this.statement("SELECT dedup_key FROM bank_processed_keys WHERE operation_id = ? AND outcome = 'credited' AND alias_of IS NULL").all(operationId) as Row[];
     return rows.map((r) => this.processed(r.dedup_key)!);
   }
 
@@ -189,7 +236,7 @@ export class BankRepository {
   /** Credits and payroll releases (with their operations' states checked by the caller). */
   bookings(outcomes: readonly ProcessedOutcome[]): ProcessedBooking[] {
     const rows = this.db
-      .prepare(`SELECT dedup_key FROM bank_processed_keys WHERE outcome IN (${outcomes.map(() => "?").join(", ")}) ORDER BY processed_at, dedup_key`)
+      .prepare(`SELECT dedup_key FROM bank_processed_keys WHERE alias_of IS NULL AND outcome IN (${outcomes.map(() => "?").join(", ")}) ORDER BY processed_at, dedup_key`)
       .all(...outcomes) as Row[];
     return rows.map((r) => this.processed(r.dedup_key)!);
   }
@@ -306,7 +353,7 @@ export class BankRepository {
          JOIN bank_payroll_files f ON f.payroll_reference = k.payroll_reference AND f.status = 'released'
          JOIN json_each(f.operation_ids_json) j
          JOIN operations o ON o.id = j.value
-         WHERE k.outcome = 'released' AND o.state = 'failed'
+         WHERE k.outcome = 'released' AND k.alias_of IS NULL AND o.state = 'failed'
          AND COALESCE(json_extract(o.error_json, '$.code'), '') <> 'BANK_REFERENCE_ALREADY_USED' ORDER BY f.released_at`,
       )
       .all() as Row[];

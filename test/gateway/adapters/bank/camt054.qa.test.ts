@@ -156,10 +156,12 @@ describe("camt.054 (QA findings)", () => {
   });
 
   describe("reasons", () => {
-    it("says a negative amount is negative, and names the status of an account that is not open", () => {
+    it("says a negative amount is negative and refuses it without suspense (no money was booked), and names the status of an account that is not open", () => {
       const decisions = classifyCamt054Entries(parseCamt054(qa("t5.v08.xml")), lookup(), { collectionAccounts: COLLECTION }).decisions;
       const negative = decisions[8]!;
-      expect(negative.kind === "rejected" && [negative.reason.code, negative.reason.en]).to.deep.equal(["AMOUNT_INVALID", 'Amount "-5.00" is negative: ISO 20022 amounts carry no sign (the direction is CdtDbtInd).']);
+      expect(negative.kind === "rejected" && [negative.reason.code, negative.reason.en, negative.suspense, negative.dedupKey]).to.deep.equal(
+        ["AMOUNT_INVALID", 'Amount "-5.00" is negative: ISO 20022 amounts carry no sign (the direction is CdtDbtInd); not credited.', false, undefined],
+      );
       const payingOut = { ...lookup(), pensionAccount: () => ({ open: false, status: "PayingOut" }) };
       const d = classifyCamt054Entries(parseCamt054(qa("t5.v08.xml")), payingOut, { collectionAccounts: COLLECTION }).decisions[0]!;
       expect(d.kind === "rejected" && d.reason.code).to.equal("PENSION_ACCOUNT_CLOSED");

@@ -195,6 +195,54 @@ describe("camt.054", () => {
       ]);
     });
 
+    it("recognises a resend by ANY of its bank references: one that adds the transaction's AcctSvcrRef is a duplicate, with another amount a conflict", () => {
+      const txs = (txRef: string, amt = "100.00") =>
+        `<NtryDtls><TxDtls><Refs>${txRef ? `<AcctSvcrRef>${txRef}</AcctSvcrRef>` : ""}<EndToEndId>E2E-R1</EndToEndId></Refs><Amt Ccy="CNY">${amt}</Amt><RmtInf><Ustrd>${formatPensionReference(1n)}</Ustrd></RmtInf></TxDtls></NtryDtls>`;
+      const first = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "NT-R1", txs: txs("") }))), lookup()).decisions[0]!;
+      expect(first).to.deep.include({ kind: "personalContribution", dedupKey: "NTRY|NT-R1|0", aliasKeys: ["E2E|E2E-R1"] });
+      const stored = new Map<string, { amountFen: bigint; bookedAt: number }>();
+      for (const key of ["NTRY|NT-R1|0", "E2E|E2E-R1"]) stored.set(key, { amountFen: 10000n, bookedAt: isoToUnixSeconds("2026-11-03")! });
+      const resend = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "NT-R1", txs: txs("TX-R1") }))), lookup({ processedBooking: (k) => stored.get(k) })).decisions[0]!;
+      expect(resend).to.deep.include({ kind: "duplicate", dedupKey: "TX|TX-R1", matchedKey: "NTRY|NT-R1|0", amountFen: 10000n });
+      // A first delivery keyed by its end-to-end id alone (no AcctSvcrRef): a resend that adds the bank's reference is the same booking.
+      const e2eOnly = new Map([["E2E|E2E-R1", { amountFen: 10000n, bookedAt: isoToUnixSeconds("2026-11-03")!, dedupKey: "E2E|E2E-R1" }]]);
+      const byE2e = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "", txs: txs("TX-R1") }))), lookup({ processedBooking: (k) => e2eOnly.get(k) })).decisions[0]!;
+      expect(byE2e).to.deep.include({ kind: "duplicate", dedupKey: "TX|TX-R1", matchedKey: "E2E|E2E-R1" });
+      // But a payer's reference does not join two bookings that both carry the bank's own (other) references.
+      const aliased = new Map([["E2E|E2E-R1", { amountFen: 10000n, bookedAt: isoToUnixSeconds("2026-11-03")!, dedupKey: "NTRY|NT-R1|0" }]]);
+      const other = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "NT-R2", txs: txs("TX-R2") }))), lookup({ processedBooking: (k) => aliased.get(k) })).decisions[0]!;
+      expect(other).to.deep.include({ kind: "personalContribution", dedupKey: "TX|TX-R2" });
+      const corrected = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "NT-R1", amt: "200.00", txs: txs("TX-R1", "200.00") }))), lookup({ processedBooking: (k) => stored.get(k) })).decisions[0]!;
+      expect(corrected).to.deep.include({ kind: "conflict", dedupKey: "TX|TX-R1", matchedKey: "NTRY|NT-R1|0", conflictKey: `CONFLICT|TX|TX-R1|20000|${isoToUnixSeconds("2026-11-03")}` });
+      // Keys of earlier versions (<account>|…) under any reference count too.
+      const legacy = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "NT-R1", txs: txs("TX-R1") }))), lookup({ alreadyProcessed: (k) => k === "110012345000526001|NTRY|NT-R1|0" })).decisions[0]!;
+      expect(legacy).to.deep.include({ kind: "duplicate", matchedKey: "110012345000526001|NTRY|NT-R1|0" });
+    });
+
+    it("recognises a resent debit reversal that adds the transaction's AcctSvcrRef as a duplicate", () => {
+      const txs = (txRef: string) =>
+        `<NtryDtls><TxDtls><Refs>${txRef ? `<AcctSvcrRef>${txRef}</AcctSvcrRef>` : ""}<EndToEndId>E2E-RV</EndToEndId></Refs><RmtInf><Ustrd>${formatPensionReference(1n)}</Ustrd></RmtInf></TxDtls></NtryDtls>`;
+      const stored = new Set(["NTRY|NT-RV|0", "E2E|E2E-RV", "RVSL|NTRY|NT-RV|0"]);
+      const [d] = classifyCamt054Entries(parseCamt054(camt("08", entry({ ref: "NT-RV", cd: "DBIT", rvsl: true, txs: txs("TX-RV") }))), lookup({ alreadyProcessed: (k) => stored.has(k) })).decisions;
+      expect(d).to.deep.include({ kind: "duplicate", dedupKey: "RVSL|TX|TX-RV", matchedKey: "RVSL|NTRY|NT-RV|0" });
+    });
+
+    it("reports a booking whose AcctSvcrRef or EndToEndId the JSON API used (API|<ref>) as a duplicate", () => {
+      const xml = camt("08", entry({ ref: "NT-API", txs: `<NtryDtls><TxDtls><Refs><EndToEndId>E2E-API</EndToEndId></Refs><RmtInf><Ustrd>${formatPensionReference(1n)}</Ustrd></RmtInf></TxDtls></NtryDtls>` }));
+      for (const used of ["API|NT-API", "API|E2E-API"]) {
+        const [d] = classifyCamt054Entries(parseCamt054(xml), lookup({ processedBooking: (k) => (k === used ? { amountFen: null, bookedAt: null } : undefined) })).decisions;
+        expect(d, used).to.deep.include({ kind: "duplicate", dedupKey: "NTRY|NT-API|0", matchedKey: used });
+      }
+    });
+
+    it("does not alias transactions of one entry by a payer reference they share", () => {
+      const tx = (i: number) => `<TxDtls><Refs><EndToEndId>SAME-E2E</EndToEndId></Refs><Amt Ccy="CNY">50.00</Amt><RmtInf><Ustrd>${formatPensionReference(BigInt(i))}</Ustrd></RmtInf></TxDtls>`;
+      const xml = camt("08", entry({ ref: "NT-MULTI", txs: `<NtryDtls>${tx(1)}${tx(2)}</NtryDtls>` }));
+      const decisions = classifyCamt054Entries(parseCamt054(xml), lookup()).decisions;
+      expect(codes(decisions)).to.deep.equal(["personalContribution", "personalContribution"]);
+      expect(decisions.map((d) => d.kind === "personalContribution" && [d.dedupKey, d.aliasKeys])).to.deep.equal([["NTRY|NT-MULTI|0", undefined], ["NTRY|NT-MULTI|1", undefined]]);
+    });
+
     it("marks a transaction repeated inside one document as a duplicate without any lookup", () => {
       const xml = camt("08", entry({ ref: "SAME" }) + entry({ ref: "SAME" }));
       expect(codes(classifyCamt054Entries(parseCamt054(xml), lookup()).decisions)).to.deep.equal(["personalContribution", "duplicate:DUPLICATE"]);
