@@ -143,18 +143,22 @@ export class ClaimService {
 
   // ───────────────────────────── submit ─────────────────────────────
 
+  /** The claim a repeated Idempotency-Key first created, or undefined; IDEMPOTENCY_KEY_REUSED for another request. */
+  private replayedClaimId(caller: Caller): string | undefined {
+    if (!caller.idempotency) return undefined;
+    const previous = this.deps.store.idempotency.find(caller.institution, caller.idempotency.key);
+    if (!previous) return undefined;
+    const claimId = (previous.response as { claimId?: string } | null)?.claimId;
+    if (previous.requestHash !== caller.idempotency.requestHash || !claimId) {
+      throw new AppError("IDEMPOTENCY_KEY_REUSED", ERROR_CATALOG.IDEMPOTENCY_KEY_REUSED.en, { field: "Idempotency-Key" });
+    }
+    return claimId;
+  }
+
   async submitClaim(caller: Caller, input: SubmitClaimInput): Promise<ClaimView> {
     const { store } = this.deps;
-    if (caller.idempotency) {
-      const previous = store.idempotency.find(caller.institution, caller.idempotency.key);
-      if (previous) {
-        const claimId = (previous.response as { claimId?: string } | null)?.claimId;
-        if (previous.requestHash !== caller.idempotency.requestHash || !claimId) {
-          throw new AppError("IDEMPOTENCY_KEY_REUSED", ERROR_CATALOG.IDEMPOTENCY_KEY_REUSED.en, { field: "Idempotency-Key" });
-        }
-        return this.view(this.repo.claim(claimId)!, caller);
-      }
-    }
+    const replayed = this.replayedClaimId(caller);
+    if (replayed) return this.view(this.repo.claim(replayed)!, caller);
     const id = requireResidentId(input.residentId, { today: this.deps.clock() });
     if (!store.members.byResidentId(id.id)) throw new AppError("MEMBER_NOT_FOUND", ERROR_CATALOG.MEMBER_NOT_FOUND.en, { field: "residentId" });
     const member = store.members.pseudonymOf(id.id);
@@ -191,16 +195,8 @@ export class ClaimService {
     options: { wait?: boolean } = {},
   ): Promise<WriteOutcome> {
     const { store } = this.deps;
-    if (caller.idempotency) {
-      const previous = store.idempotency.find(caller.institution, caller.idempotency.key);
-      if (previous) {
-        const claimId = (previous.response as { claimId?: string } | null)?.claimId;
-        if (previous.requestHash !== caller.idempotency.requestHash || !claimId) {
-          throw new AppError("IDEMPOTENCY_KEY_REUSED", ERROR_CATALOG.IDEMPOTENCY_KEY_REUSED.en, { field: "Idempotency-Key" });
-        }
-        return this.payoutPlanOutcome(this.repo.claim(claimId)!, options);
-      }
-    }
+    const replayed = this.replayedClaimId(caller);
+    if (replayed) return this.payoutPlanOutcome(this.repo.claim(replayed)!, options);
     const accountId = input.accountId.toLowerCase();
     const snapshot = await this.deps.ledger.getAccount(accountId);
     if (!snapshot) throw new AppError("ACCOUNT_UNKNOWN", ERROR_CATALOG.ACCOUNT_UNKNOWN.en, { field: "accountId" });
